@@ -1,0 +1,47 @@
+# stresslens — the two commands a user needs are `make demo` and `make test`; the rest are building blocks.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+DATA ?= ../shared/data/dreaddit
+MODEL ?= models/stresslens-dreaddit.bin
+CARGO ?= cargo
+export CHECKPOINT_DISABLE := 1
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk -F':.*?## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+# ---------------------------------------------------------------------------------------------- the two commands
+.PHONY: demo
+demo: ## The main job end to end on the embedded local stack (build, stack, provision, stream posts, read back)
+	scripts/demo.sh
+
+.PHONY: test
+test: deps lint unit infra-check integration ## Everything: fmt, clippy, unit tests, infra checks, integration tests
+
+# ---------------------------------------------------------------------------------------------- building blocks
+.PHONY: deps
+deps: ## Install what the machine lacks (Debian packages, Python venvs)
+	scripts/deps.sh
+
+.PHONY: lint
+lint: ## cargo fmt --check and clippy -D warnings
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+.PHONY: unit
+unit: ## All Rust tests (unit, doc, CLI)
+	$(CARGO) test --workspace --locked
+
+.PHONY: build
+build: ## Release build of the CLI and the Lambda binary for this machine
+	$(CARGO) build --release --locked -p stresslens-cli -p stresslens-lambda
+
+.PHONY: model
+model: ## Re-train the committed default model from the Dreaddit train file (DATA=dir)
+	$(CARGO) run --release --locked -p stresslens-cli -- train --data $(DATA)/dreaddit-train.csv --out $(MODEL)
+
+.PHONY: bench
+bench: ## Criterion benches and the side-by-side run of the scikit-learn reference
+	scripts/bench.sh

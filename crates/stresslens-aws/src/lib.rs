@@ -1,0 +1,1 @@
+//! AWS adapters (S3 model store, Kinesis and SQS writers, KPL de-aggregation) behind traits.

@@ -1,0 +1,12 @@
+//! stresslens-core: everything that turns a post into a stress probability, with no AWS and no async.
+//!
+//! The feature pipeline exists once, here, and is used by training, the Lambda, the CLI and the service.
+//! Everything fitted at training time lives in the model artifact and is never re-fitted at inference.
+
+pub mod model;
+pub mod prediction;
+pub mod record;
+
+pub use model::{ArtifactError, Model, ScoreError};
+pub use prediction::{ModelIdentity, PredictionRecord, SourceCoordinates};
+pub use record::{parse_post, Post, RecordLimits, RejectReason, Rejection};
