@@ -45,3 +45,31 @@ model: ## Re-train the committed default model from the Dreaddit train file (DAT
 .PHONY: bench
 bench: ## Criterion benches and the side-by-side run of the scikit-learn reference
 	scripts/bench.sh
+
+.PHONY: infra-check
+infra-check: ## Offline infra checks: terraform fmt/init/validate, cfn-lint, checkov, apply+plan+destroy on moto
+	scripts/infra-check.sh
+
+.PHONY: integration
+integration: ## Integration tests against LocalStack (starts and stops it)
+	scripts/integration.sh
+
+.PHONY: stack-up
+stack-up: ## Start the local AWS stack (LocalStack host mode; LOCAL_AWS=moto for moto server) on 127.0.0.1
+	scripts/stack.sh up
+
+.PHONY: stack-down
+stack-down: ## Stop the local AWS stack
+	scripts/stack.sh down
+
+.PHONY: build-lambda
+build-lambda: ## Release build of stresslens-lambda for arm64 as dist/stresslens-lambda.zip (bootstrap)
+	scripts/build-lambda.sh
+
+.PHONY: deploy
+deploy: build-lambda ## terraform apply infra/ with the zip and upload the model (ENV=stg|prod)
+	scripts/deploy.sh apply
+
+.PHONY: destroy
+destroy: ## terraform destroy infra/ (ENV=stg|prod)
+	scripts/deploy.sh destroy

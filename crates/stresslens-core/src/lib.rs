@@ -3,6 +3,8 @@
 //! The feature pipeline exists once, here, and is used by training, the Lambda, the CLI and the service.
 //! Everything fitted at training time lives in the model artifact and is never re-fitted at inference.
 
+pub mod dataset;
+pub mod features;
 pub mod model;
 pub mod prediction;
 pub mod record;
