@@ -31,8 +31,8 @@ lint: ## cargo fmt --check and clippy -D warnings
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
 .PHONY: unit
-unit: ## All Rust tests (unit, doc, CLI)
-	$(CARGO) test --workspace --locked
+unit: ## All Rust tests (unit, doc, CLI), in release mode: they share the build with the release binaries
+	$(CARGO) test --release --workspace --locked
 
 .PHONY: build
 build: ## Release build of the CLI and the Lambda binary for this machine
