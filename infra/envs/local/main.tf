@@ -1,0 +1,61 @@
+# The stack on a local AWS emulator (LocalStack on 127.0.0.1:4566 or moto server on 127.0.0.1:5000).
+# LocalStack without Docker cannot run Lambda, so the function, trigger and alarms are off by default; the local
+# stack runs the real binary itself against these streams, bucket and queue (see docs/infra.md).
+
+terraform {
+  required_version = ">= 1.11"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "= 5.100.0"
+    }
+  }
+
+  # State path chosen at init: terraform init -backend-config=path=<file> (default terraform.tfstate here).
+  backend "local" {}
+}
+
+provider "aws" {
+  region = var.region
+
+  # Emulator-only dummy credentials: the emulators accept any key.
+  access_key = "test" #checkov:skip=CKV_AWS_41:dummy credentials of a local emulator, not an AWS key
+  secret_key = "test"
+
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_requesting_account_id  = true
+  skip_region_validation      = true
+  s3_use_path_style           = true
+
+  endpoints {
+    cloudwatch = var.aws_endpoint_url
+    iam        = var.aws_endpoint_url
+    kinesis    = var.aws_endpoint_url
+    kms        = var.aws_endpoint_url
+    lambda     = var.aws_endpoint_url
+    logs       = var.aws_endpoint_url
+    s3         = var.aws_endpoint_url
+    sqs        = var.aws_endpoint_url
+    sts        = var.aws_endpoint_url
+  }
+}
+
+module "stresslens" {
+  source = "../.."
+
+  environment                = var.environment
+  enable_function            = var.enable_function
+  lambda_zip                 = var.lambda_zip
+  lambda_architecture        = var.lambda_architecture
+  trigger_starting_position  = "TRIM_HORIZON"
+  model_bucket_force_destroy = true
+  kms_deletion_window_days   = 7
+  # moto drops NewerNoncurrentVersions from the lifecycle rule it stores, and the provider then waits forever
+  # for the rule to read back as written; the age rule alone is enough on an emulator.
+  model_noncurrent_versions_kept = null
+  # moto does not return a function's KMSKeyArn, so every plan would show it as a change; the emulator's
+  # environment holds no secret either way.
+  lambda_environment_uses_cmk = false
+}
