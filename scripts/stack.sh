@@ -43,7 +43,7 @@ start_localstack() {
     cd "$STACK_DIR"
     export OVERRIDE_IN_DOCKER=0 FILESYSTEM_ROOT="$STACK_DIR/localstack" \
       GATEWAY_LISTEN="127.0.0.1:$STACK_PORT" LOCALSTACK_HOST="127.0.0.1:$STACK_PORT" GATEWAY_SERVER=hypercorn \
-      DNS_ADDRESS=0 DISABLE_EVENTS=1 SKIP_SSL_CERT_DOWNLOAD=1 SERVICES=kinesis,s3,sqs,iam,sts,logs,cloudwatch \
+      DNS_ADDRESS=0 DISABLE_EVENTS=1 SKIP_SSL_CERT_DOWNLOAD=1 \
       EAGER_SERVICE_LOADING=0 PERSISTENCE=0 LS_LOG=${LS_LOG:-info} \
       NODE_OPTIONS="--require $ROOT/scripts/lib/node-listen-loopback.cjs" \
       NPM_CONFIG_PREFER_OFFLINE=true NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
@@ -110,6 +110,8 @@ up() {
     exit 1
   fi
   mkdir -p "$STACK_DIR"
+  # A new stack starts empty, so Terraform state and outputs of an earlier one no longer describe anything.
+  rm -rf "$STACK_DIR/terraform" "$STACK_DIR/outputs.json"
   echo "$LOCAL_AWS" >"$KIND_FILE"
   case $LOCAL_AWS in
     localstack) start_localstack ;;

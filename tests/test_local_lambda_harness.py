@@ -50,9 +50,9 @@ def test_every_record_of_every_shard_is_delivered_in_batches_of_at_most_batch_si
         out = wait_until(lambda: len(outputs_by_id(kinesis, streams.predictions)) == 120 and
                          outputs_by_id(kinesis, streams.predictions), 60, "120 outputs")
     assert {i: len(v) for i, v in out.items()} == {f"p{i}": 1 for i in range(120)}
-    assert {out[f"p{i}"][0]["sequence_number"] for i in range(120)} == {p["SequenceNumber"] for p in put}
+    assert {out[f"p{i}"][0]["source"]["sequence_number"] for i in range(120)} == {p["SequenceNumber"] for p in put}
     assert out["p0"][0]["function_arn"] == f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:stand-in"
-    assert out["p0"][0]["event_source_arn"] == streams.input_arn
+    assert out["p0"][0]["source"]["stream"] == streams.input_arn
     assert max(len(i.sequence_numbers) for i in harness.event_source.invocations) == 7
     assert all(i.ok for i in harness.event_source.invocations)
     shards_used = {p["ShardId"] for p in put}
@@ -119,7 +119,7 @@ def test_batch_item_failures_redeliver_from_the_lowest_failed_record(kinesis, st
     # Records before the lowest failure were not re-delivered; the ones after it were, as replays.
     assert set(out) == {f"p{i}" for i in range(60)}
     for records in out.values():
-        assert len({r["sequence_number"] for r in records}) == 1
+        assert len({r["source"]["sequence_number"] for r in records}) == 1
 
 
 @pytest.mark.parametrize("streams", [1], indirect=True)

@@ -31,7 +31,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--account-id", default="000000000000")
     p.add_argument("--role-arn", default=None)
     p.add_argument("--batch-size", type=int, default=100)
-    p.add_argument("--starting-position", choices=["TRIM_HORIZON", "LATEST"], default="TRIM_HORIZON")
+    p.add_argument("--starting-position", choices=["TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"], default="TRIM_HORIZON")
+    p.add_argument("--starting-timestamp", type=float, default=None, help="seconds since the epoch, for AT_TIMESTAMP")
     p.add_argument("--max-retry-attempts", type=int, default=-1)
     p.add_argument("--bisect-on-error", action="store_true")
     p.add_argument("--timeout", type=float, default=60.0, help="function timeout in seconds")
@@ -54,6 +55,9 @@ def main(argv: list[str]) -> int:
             print(f"local_lambda: --env wants KEY=VALUE, got {item!r}", file=sys.stderr)
             return 2
         environment[key] = value
+    if args.starting_position == "AT_TIMESTAMP" and args.starting_timestamp is None:
+        print("local_lambda: --starting-position AT_TIMESTAMP needs --starting-timestamp", file=sys.stderr)
+        return 2
     if not os.access(args.binary, os.X_OK):
         print(f"local_lambda: {args.binary} is not an executable file", file=sys.stderr)
         return 2
@@ -68,6 +72,7 @@ def main(argv: list[str]) -> int:
             stream_arn=arn, region=args.region,
             role_arn=args.role_arn or f"arn:aws:iam::{args.account_id}:role/{args.function_name}-local",
             batch_size=args.batch_size, starting_position=args.starting_position,
+            starting_timestamp=args.starting_timestamp,
             max_retry_attempts=args.max_retry_attempts, bisect_on_error=args.bisect_on_error,
         ),
         endpoint_url=args.endpoint_url,

@@ -32,7 +32,8 @@ class MappingConfig:
     region: str
     role_arn: str
     batch_size: int = 100
-    starting_position: str = "TRIM_HORIZON"  # or LATEST
+    starting_position: str = "TRIM_HORIZON"  # LATEST, or AT_TIMESTAMP with starting_timestamp
+    starting_timestamp: float | None = None
     max_retry_attempts: int = -1
     bisect_on_error: bool = False
     report_batch_item_failures: bool = True
@@ -173,6 +174,8 @@ class KinesisEventSource:
         kwargs = {"StreamARN": self.cfg.stream_arn, "ShardId": shard_id, "ShardIteratorType": kind}
         if sequence is not None:
             kwargs["StartingSequenceNumber"] = sequence
+        if kind == "AT_TIMESTAMP":
+            kwargs["Timestamp"] = self.cfg.starting_timestamp
         return self._kinesis.get_shard_iterator(**kwargs)["ShardIterator"]
 
     def _poll_shard(self, shard_id: str) -> None:

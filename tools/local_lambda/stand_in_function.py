@@ -1,8 +1,9 @@
 """A tiny stand-in function speaking the Lambda Runtime API, used to test the harness itself.
 
-It follows the stresslens-lambda contract in miniature: it checks at init that MODEL_URI exists (and reports an
-init error naming it otherwise), writes one output record per input record to PREDICTIONS_STREAM with the source
-sequence number, and reports records whose PutRecords entry failed in `batchItemFailures`. Test hooks, by input:
+It follows the stresslens-lambda contract in miniature, without a model: it checks at init that MODEL_URI exists
+(and reports an init error naming it otherwise), writes one record per JSON input to PREDICTIONS_STREAM with the
+source coordinates, puts other input on REJECTS_STREAM, and reports records whose PutRecords entry failed in
+`batchItemFailures`. Test hooks, by input:
 `{"crash": true}` makes the process exit mid-invocation, `{"error": true}` returns an invocation error; with
 STAND_IN_CAPTURE set, each invocation's headers and event are appended to that file as a JSON line.
 """
@@ -37,23 +38,41 @@ def model_exists(s3, uri: str) -> bool:
         return False
 
 
+def put(kinesis, stream: str, items: list[tuple[dict, str, str]]) -> list[str]:
+    """Puts (document, partition key, source sequence number) items; returns the sources whose entry failed."""
+    if not items:
+        return []
+    result = kinesis.put_records(StreamName=stream, Records=[
+        {"Data": json.dumps(doc).encode(), "PartitionKey": key} for doc, key, _ in items])
+    return [source for (_, _, source), r in zip(items, result["Records"]) if "ErrorCode" in r]
+
+
 def handle(event: dict, kinesis, context_arn: str) -> dict:
-    entries, sources = [], []
+    outputs, rejects = [], []
     for record in event["Records"]:
-        data = json.loads(base64.b64decode(record["kinesis"]["data"]))
+        sequence = record["kinesis"]["sequenceNumber"]
+        source = {"stream": record["eventSourceARN"], "shard": record["eventID"].split(":")[0],
+                  "sequence_number": sequence, "sub_sequence": None}
+        try:
+            data = json.loads(base64.b64decode(record["kinesis"]["data"]))
+        except ValueError:
+            data = None
+        key = record["kinesis"]["partitionKey"]
+        if not isinstance(data, dict):
+            rejects.append(({"reason": "invalid_json", "message": "not a JSON object", "source": source,
+                             "data": record["kinesis"]["data"]}, key, sequence))
+            continue
         if data.get("crash"):
             sys.exit(3)
         if data.get("error"):
-            raise RuntimeError(f"asked to fail by {record['kinesis']['sequenceNumber']}")
-        output = {"id": data.get("id"), "sequence_number": record["kinesis"]["sequenceNumber"],
-                  "function_arn": context_arn, "event_source_arn": record["eventSourceARN"]}
-        entries.append({"Data": json.dumps(output).encode(), "PartitionKey": record["kinesis"]["partitionKey"]})
-        sources.append(record["kinesis"]["sequenceNumber"])
-    failures = []
-    if entries:
-        result = kinesis.put_records(StreamName=os.environ["PREDICTIONS_STREAM"], Records=entries)
-        failures = [{"itemIdentifier": seq} for seq, r in zip(sources, result["Records"]) if "ErrorCode" in r]
-    return {"batchItemFailures": failures}
+            raise RuntimeError(f"asked to fail by {sequence}")
+        # Not a model: a fixed answer, so that only the plumbing is under test.
+        outputs.append(({"id": data.get("id") or sequence, "stress": False, "probability": 0.0, "source": source,
+                         "function_arn": context_arn}, key, sequence))
+    failed = put(kinesis, os.environ["PREDICTIONS_STREAM"], outputs)
+    if os.environ.get("REJECTS_STREAM"):
+        failed += put(kinesis, os.environ["REJECTS_STREAM"], rejects)
+    return {"batchItemFailures": [{"itemIdentifier": seq} for seq in failed]}
 
 
 def main() -> None:
