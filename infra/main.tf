@@ -42,7 +42,7 @@ module "streams" {
   shard_count     = var.shard_count
   retention_hours = var.stream_retention_hours
   kms_key_arn     = module.kms.key_arn
-  tags            = local.tags
+  tags            = var.emulator_compatible ? {} : local.tags
 }
 
 module "model_bucket" {
@@ -51,7 +51,7 @@ module "model_bucket" {
   model_prefix             = var.model_prefix
   kms_key_arn              = module.kms.key_arn
   noncurrent_version_days  = var.model_noncurrent_version_days
-  noncurrent_versions_kept = var.model_noncurrent_versions_kept
+  noncurrent_versions_kept = var.emulator_compatible ? null : var.model_noncurrent_versions_kept
   force_destroy            = var.model_bucket_force_destroy
   tags                     = local.tags
 }
@@ -90,7 +90,7 @@ module "function" {
   tracing_mode         = var.tracing_mode
   environment          = local.function_environment
   kms_key_arn          = module.kms.key_arn
-  environment_uses_cmk = var.lambda_environment_uses_cmk
+  environment_uses_cmk = !var.emulator_compatible
   log_retention_days   = var.log_retention_days
   tags                 = local.tags
 }

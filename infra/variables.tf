@@ -14,6 +14,16 @@ variable "environment" {
   }
 }
 
+variable "emulator_compatible" {
+  description = <<-EOT
+    Leave out what moto and LocalStack do not store, which would otherwise show as a change in every plan (or
+    make the provider wait forever): tags on the streams (dropped on CreateStream), NewerNoncurrentVersions in
+    the lifecycle rule, the function's environment key (KMSKeyArn is not returned; AWS's own key is used).
+  EOT
+  type        = bool
+  default     = false
+}
+
 variable "tags" {
   description = "Extra tags for every resource."
   type        = map(string)
@@ -135,12 +145,6 @@ variable "tracing_mode" {
   description = "X-Ray: PassThrough or Active."
   type        = string
   default     = "PassThrough"
-}
-
-variable "lambda_environment_uses_cmk" {
-  description = "Encrypt the function's environment variables with the stack key (false: AWS-managed key)."
-  type        = bool
-  default     = true
 }
 
 variable "log_retention_days" {
