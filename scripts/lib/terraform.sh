@@ -34,5 +34,4 @@ RC
   export TF_CLI_CONFIG_FILE="$config_dir/terraformrc"
   export CHECKPOINT_DISABLE=1
   export TF_IN_AUTOMATION=1
-  export TF_INPUT=0
 }

@@ -72,3 +72,8 @@ output "kms_key_arn" {
   description = "The stack's customer-managed key."
   value       = module.stresslens.kms_key_arn
 }
+
+output "role_arn" {
+  description = "The function's execution role (for cargo lambda deploy --iam-role)."
+  value       = module.stresslens.role_arn
+}

@@ -52,6 +52,12 @@ variable "model_id" {
   default     = "stresslens-dreaddit"
 }
 
+variable "model_bucket_force_destroy" {
+  description = "Let destroy delete the model bucket with every model version in it."
+  type        = bool
+  default     = false
+}
+
 variable "lambda_memory_mb" {
   description = "Function memory in MB."
   type        = number
