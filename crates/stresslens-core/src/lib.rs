@@ -5,9 +5,13 @@
 
 pub mod dataset;
 pub mod features;
+pub mod mi;
 pub mod model;
+pub mod numeric;
 pub mod prediction;
 pub mod record;
+pub mod text;
+pub mod vocab;
 
 pub use model::{ArtifactError, Model, ScoreError};
 pub use prediction::{ModelIdentity, PredictionRecord, SourceCoordinates};

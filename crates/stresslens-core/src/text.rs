@@ -1,0 +1,227 @@
+//! Text normalisation: post text -> stemmed terms.
+//!
+//! The steps, in order (those of the project we replace, made Unicode-aware):
+//! 1. lowercase (Unicode), with the typographic apostrophe `’` read as `'`;
+//! 2. remove URLs (`http://…`, `https://…`, `www.…` up to the next whitespace);
+//! 3. remove HTML tags (`<` up to the next `>` on the same line);
+//! 4. split into words by Unicode word boundaries (UAX #29), so `don't` stays one word;
+//! 5. drop words containing a digit, words of one character and English stop words (scikit-learn's list);
+//! 6. stem with the Snowball English stemmer.
+//!
+//! [`Terms`] keeps its buffers between posts so that analysing a post allocates nothing once they have grown.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::OnceLock;
+use unicode_segmentation::UnicodeSegmentation;
+
+const STOP_WORDS_FILE: &str = include_str!("english_stop_words.txt");
+
+/// scikit-learn's `ENGLISH_STOP_WORDS` (318 words).
+pub fn stop_words() -> &'static HashSet<&'static str> {
+    static WORDS: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        STOP_WORDS_FILE
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .collect()
+    })
+}
+
+fn stemmer() -> &'static Stemmer {
+    static STEMMER: OnceLock<Stemmer> = OnceLock::new();
+    STEMMER.get_or_init(|| Stemmer::create(Algorithm::English))
+}
+
+/// The terms of one text, stored in one buffer; reuse the value for the next text.
+#[derive(Debug, Default, Clone)]
+pub struct Terms {
+    lowered: String,
+    without_urls: String,
+    cleaned: String,
+    stems: String,
+    spans: Vec<Range<usize>>,
+}
+
+impl Terms {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Replaces the current terms with those of `text`.
+    pub fn analyse(&mut self, text: &str) {
+        lowercase_into(text, &mut self.lowered);
+        strip_urls_into(&self.lowered, &mut self.without_urls);
+        strip_html_tags_into(&self.without_urls, &mut self.cleaned);
+        self.stems.clear();
+        self.spans.clear();
+        let stop_words = stop_words();
+        let stemmer = stemmer();
+        for word in self.cleaned.unicode_words() {
+            if !is_content_word(word) || stop_words.contains(word) {
+                continue;
+            }
+            let start = self.stems.len();
+            self.stems.push_str(&stemmer.stem(word));
+            self.spans.push(start..self.stems.len());
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// The terms in text order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        self.spans.iter().map(|span| &self.stems[span.clone()])
+    }
+}
+
+/// Convenience for tests and tools: the terms of `text` as owned strings.
+pub fn terms_of(text: &str) -> Vec<String> {
+    let mut terms = Terms::new();
+    terms.analyse(text);
+    terms.iter().map(str::to_owned).collect()
+}
+
+/// At least two characters and no digit (`\w*\d\w*` was removed by the old project).
+fn is_content_word(word: &str) -> bool {
+    let mut chars = 0usize;
+    for c in word.chars() {
+        if c.is_numeric() {
+            return false;
+        }
+        chars += 1;
+    }
+    chars >= 2
+}
+
+fn lowercase_into(text: &str, out: &mut String) {
+    out.clear();
+    out.reserve(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else if c == '\u{2019}' {
+            out.push('\'');
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+}
+
+/// `https?://\S+|www\.\S+` replaced by a space.
+fn strip_urls_into(text: &str, out: &mut String) {
+    out.clear();
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let prefix = ["http://", "https://", "www."]
+            .iter()
+            .find(|p| rest.starts_with(**p))
+            .map_or(0, |p| p.len());
+        if prefix > 0 {
+            let tail = &rest[prefix..];
+            let url_len = tail.find(char::is_whitespace).unwrap_or(tail.len());
+            if url_len > 0 {
+                out.push(' ');
+                rest = &tail[url_len..];
+                continue;
+            }
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+}
+
+/// `<.*?>` (not across a newline) replaced by a space.
+fn strip_html_tags_into(text: &str, out: &mut String) {
+    out.clear();
+    let mut rest = text;
+    while let Some(open) = rest.find('<') {
+        let after = &rest[open + 1..];
+        let line_end = after.find('\n').unwrap_or(after.len());
+        match after[..line_end].find('>') {
+            Some(close) => {
+                out.push_str(&rest[..open]);
+                out.push(' ');
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[..=open]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_word_list_is_sklearns() {
+        let words = stop_words();
+        assert_eq!(words.len(), 318);
+        for word in [
+            "a",
+            "the",
+            "i",
+            "me",
+            "myself",
+            "not",
+            "never",
+            "yourselves",
+            "whereupon",
+        ] {
+            assert!(words.contains(word), "{word}");
+        }
+        assert!(!words.contains("stress"));
+    }
+
+    #[test]
+    fn urls_and_tags_are_removed() {
+        let mut out = String::new();
+        strip_urls_into(
+            "see https://x.io/a?b=1 and www.y.org, or http:// alone",
+            &mut out,
+        );
+        assert_eq!(out, "see   and   or http:// alone");
+        strip_html_tags_into("a <b>bold</b> <br/>x < y\n> z", &mut out);
+        assert_eq!(out, "a  bold   x < y\n> z");
+    }
+
+    #[test]
+    fn full_pipeline_on_a_sentence() {
+        assert_eq!(
+            terms_of("I’m SO worried about 2 exams and the rent3 <i>deadlines</i>! Visit https://help.example"),
+            vec!["i'm", "worri", "exam", "deadlin", "visit"]
+        );
+    }
+
+    #[test]
+    fn unicode_words_and_contractions() {
+        assert_eq!(
+            terms_of("Café naïveté — don't panic; ÉCOLE x y"),
+            vec!["café", "naïveté", "don't", "panic", "école"]
+        );
+    }
+
+    #[test]
+    fn reusing_terms_replaces_previous_content() {
+        let mut terms = Terms::new();
+        terms.analyse("running dogs");
+        assert_eq!(terms.iter().collect::<Vec<_>>(), vec!["run", "dog"]);
+        terms.analyse("");
+        assert!(terms.is_empty());
+        terms.analyse("cats");
+        assert_eq!(terms.iter().collect::<Vec<_>>(), vec!["cat"]);
+        assert_eq!(terms.len(), 1);
+    }
+}

@@ -1,0 +1,218 @@
+//! The vocabulary: which terms (stemmed unigrams, and bigrams `"a b"` when `ngram_max` is 2) become columns.
+//!
+//! Fitted on training texts: terms in at least `min_df` documents; if more than `max_size` remain, those in the most
+//! documents win, ties broken by the term itself, so the result never depends on hash order. Columns are the
+//! selected terms in byte order of the term.
+
+use crate::text::Terms;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Vocabulary {
+    terms: Vec<String>,
+    index: HashMap<String, u32>,
+    ngram_max: u8,
+}
+
+/// A fitted vocabulary with the document frequency of each of its terms (same order) and the number of documents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FittedVocabulary {
+    pub vocabulary: Vocabulary,
+    pub document_frequencies: Vec<usize>,
+    pub documents: usize,
+}
+
+impl Vocabulary {
+    /// Fits on `texts`. `ngram_max` must be 1 or 2 (checked by the caller's configuration).
+    pub fn fit<'a>(
+        texts: impl IntoIterator<Item = &'a str>,
+        min_df: usize,
+        max_size: usize,
+        ngram_max: u8,
+    ) -> FittedVocabulary {
+        let mut frequencies: HashMap<String, usize> = HashMap::new();
+        let mut terms = Terms::new();
+        let mut in_document: Vec<String> = Vec::new();
+        let mut documents = 0usize;
+        for text in texts {
+            documents += 1;
+            terms.analyse(text);
+            in_document.clear();
+            in_document.extend(terms.iter().map(str::to_owned));
+            if ngram_max >= 2 {
+                let words: Vec<&str> = terms.iter().collect();
+                in_document.extend(
+                    words
+                        .windows(2)
+                        .map(|pair| format!("{} {}", pair[0], pair[1])),
+                );
+            }
+            in_document.sort_unstable();
+            in_document.dedup();
+            for term in in_document.drain(..) {
+                *frequencies.entry(term).or_insert(0) += 1;
+            }
+        }
+        let mut kept: Vec<(String, usize)> = frequencies
+            .into_iter()
+            .filter(|(_, df)| *df >= min_df.max(1))
+            .collect();
+        kept.sort_unstable_by(|(a, df_a), (b, df_b)| df_b.cmp(df_a).then_with(|| a.cmp(b)));
+        kept.truncate(max_size);
+        kept.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+        let (terms, document_frequencies): (Vec<String>, Vec<usize>) = kept.into_iter().unzip();
+        FittedVocabulary {
+            vocabulary: Vocabulary::build(terms, ngram_max),
+            document_frequencies,
+            documents,
+        }
+    }
+
+    /// Rebuilds a stored vocabulary, checking that it is one this module could have fitted.
+    pub fn from_terms(terms: Vec<String>, ngram_max: u8) -> Result<Vocabulary, String> {
+        if !(1..=2).contains(&ngram_max) {
+            return Err(format!("ngram_max is {ngram_max}, must be 1 or 2"));
+        }
+        if let Some(pair) = terms.windows(2).find(|pair| pair[0] >= pair[1]) {
+            return Err(format!(
+                "vocabulary is not strictly sorted: `{}` before `{}`",
+                pair[0], pair[1]
+            ));
+        }
+        for term in &terms {
+            let words = term.split(' ').count();
+            if term.is_empty()
+                || term.split(' ').any(str::is_empty)
+                || words > usize::from(ngram_max)
+            {
+                return Err(format!(
+                    "vocabulary term `{term}` is not a {ngram_max}-gram"
+                ));
+            }
+        }
+        if u32::try_from(terms.len()).is_err() {
+            return Err(format!("vocabulary of {} terms is too large", terms.len()));
+        }
+        Ok(Vocabulary::build(terms, ngram_max))
+    }
+
+    fn build(terms: Vec<String>, ngram_max: u8) -> Vocabulary {
+        let index = terms
+            .iter()
+            .enumerate()
+            .map(|(i, term)| (term.clone(), i as u32))
+            .collect();
+        Vocabulary {
+            terms,
+            index,
+            ngram_max,
+        }
+    }
+
+    pub fn terms(&self) -> &[String] {
+        &self.terms
+    }
+
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    pub fn ngram_max(&self) -> u8 {
+        self.ngram_max
+    }
+
+    /// Column of `term`, if it is in the vocabulary.
+    pub fn column(&self, term: &str) -> Option<u32> {
+        self.index.get(term).copied()
+    }
+
+    /// Appends the column of every n-gram occurrence in `terms` to `hits` (unsorted, repeated per occurrence).
+    /// `bigram` is a scratch buffer.
+    pub fn collect_hits(&self, terms: &Terms, bigram: &mut String, hits: &mut Vec<u32>) {
+        if self.terms.is_empty() {
+            return;
+        }
+        let mut previous: Option<&str> = None;
+        for term in terms.iter() {
+            if let Some(column) = self.column(term) {
+                hits.push(column);
+            }
+            if self.ngram_max >= 2 {
+                if let Some(previous) = previous {
+                    bigram.clear();
+                    bigram.push_str(previous);
+                    bigram.push(' ');
+                    bigram.push_str(term);
+                    if let Some(column) = self.column(bigram) {
+                        hits.push(column);
+                    }
+                }
+                previous = Some(term);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOCS: [&str; 4] = [
+        "cats chase mice",
+        "cats sleep; cats chase",
+        "dogs chase cats",
+        "mice sleep",
+    ];
+
+    #[test]
+    fn min_df_and_order() {
+        let fitted = Vocabulary::fit(DOCS, 2, 100, 1);
+        assert_eq!(fitted.vocabulary.terms(), ["cat", "chase", "mice", "sleep"]);
+        assert_eq!(fitted.document_frequencies, vec![3, 3, 2, 2]);
+        assert_eq!(fitted.documents, 4);
+    }
+
+    #[test]
+    fn max_size_keeps_most_frequent_with_ties_by_term() {
+        let fitted = Vocabulary::fit(DOCS, 1, 3, 1);
+        // cat 3, chase 3, then mice 2 and sleep 2 tie: `mice` sorts first; dog (1) is out.
+        assert_eq!(fitted.vocabulary.terms(), ["cat", "chase", "mice"]);
+    }
+
+    #[test]
+    fn bigrams() {
+        let fitted = Vocabulary::fit(DOCS, 2, 100, 2);
+        assert_eq!(
+            fitted.vocabulary.terms(),
+            ["cat", "cat chase", "chase", "mice", "sleep"]
+        );
+        let mut terms = Terms::new();
+        terms.analyse("cats chase cats chase");
+        let mut hits = Vec::new();
+        fitted
+            .vocabulary
+            .collect_hits(&terms, &mut String::new(), &mut hits);
+        assert_eq!(hits, vec![0, 2, 1, 0, 2, 1]);
+    }
+
+    #[test]
+    fn stored_terms_are_checked() {
+        assert!(Vocabulary::from_terms(vec!["a".into(), "b c".into()], 2).is_ok());
+        assert_eq!(
+            Vocabulary::from_terms(vec!["b".into(), "a".into()], 1).unwrap_err(),
+            "vocabulary is not strictly sorted: `b` before `a`"
+        );
+        assert_eq!(
+            Vocabulary::from_terms(vec!["a b".into()], 1).unwrap_err(),
+            "vocabulary term `a b` is not a 1-gram"
+        );
+        assert_eq!(
+            Vocabulary::from_terms(vec![], 3).unwrap_err(),
+            "ngram_max is 3, must be 1 or 2"
+        );
+    }
+}
