@@ -133,6 +133,8 @@ class KinesisEventSource:
         self.checkpoints: dict[str, str] = {}
         self.discarded: list[dict] = []  # batches that exhausted their retries (the on-failure destination)
         self.invocations: list[InvocationRecord] = []
+        # By name, not ARN: moto's GetRecords cannot find the stream of an iterator obtained with an ARN.
+        self._stream_name = cfg.stream_arn.split(":stream/", 1)[-1]
         self._scanner = threading.Thread(target=self._scan_shards, name="shard-scanner", daemon=True)
 
     def start(self) -> None:
@@ -155,7 +157,7 @@ class KinesisEventSource:
 
     def _start_new_shards(self) -> None:
         shards = []
-        kwargs = {"StreamARN": self.cfg.stream_arn}
+        kwargs = {"StreamName": self._stream_name}
         while True:
             page = self._kinesis.list_shards(**kwargs)
             shards.extend(page["Shards"])
@@ -171,7 +173,7 @@ class KinesisEventSource:
 
     # ---------------------------------------------------------------------------------------------- one shard
     def _iterator(self, shard_id: str, kind: str, sequence: str | None = None) -> str:
-        kwargs = {"StreamARN": self.cfg.stream_arn, "ShardId": shard_id, "ShardIteratorType": kind}
+        kwargs = {"StreamName": self._stream_name, "ShardId": shard_id, "ShardIteratorType": kind}
         if sequence is not None:
             kwargs["StartingSequenceNumber"] = sequence
         if kind == "AT_TIMESTAMP":
