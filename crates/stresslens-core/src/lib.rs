@@ -3,14 +3,19 @@
 //! The feature pipeline exists once, here, and is used by training, the Lambda, the CLI and the service.
 //! Everything fitted at training time lives in the model artifact and is never re-fitted at inference.
 
+pub mod artifact;
+pub mod cv;
 pub mod dataset;
 pub mod features;
+pub mod forest;
+pub mod metrics;
 pub mod mi;
 pub mod model;
 pub mod numeric;
 pub mod prediction;
 pub mod record;
 pub mod text;
+pub mod train;
 pub mod vocab;
 
 pub use model::{ArtifactError, Model, ScoreError};

@@ -1,39 +1,17 @@
-//! CONTRACT STUB (to be replaced by the real implementation; the public signatures below are what the Lambda,
-//! the CLI and the service use — keep them, add to them freely).
-//!
 //! A loaded, validated model: fitted feature pipeline + forest + header. Scoring never panics.
 
+pub use crate::artifact::{ArtifactError, ArtifactErrorKind};
+
+use crate::artifact::{self, ArtifactHeader};
+use crate::dataset::Dataset;
+use crate::features::{FeaturePipeline, FeatureScratch};
+use crate::forest::Forest;
 use crate::prediction::ModelIdentity;
 use crate::record::Post;
 use std::path::Path;
 
-/// A model artifact could not be loaded. `Display` always names the source (`s3://bucket/key` or a path) and what
-/// is wrong, e.g. `s3://b/models/m.bin: truncated artifact: ...`.
-#[derive(Debug, thiserror::Error)]
-#[error("{source_name}: {kind}")]
-pub struct ArtifactError {
-    pub source_name: String,
-    pub kind: ArtifactErrorKind,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ArtifactErrorKind {
-    #[error("cannot read: {0}")]
-    Io(#[from] std::io::Error),
-    #[error("not a stresslens model artifact (wrong magic)")]
-    WrongMagic,
-    #[error("unsupported artifact format version {found} (this build reads version {supported})")]
-    UnsupportedVersion { found: u32, supported: u32 },
-    #[error("truncated artifact: {0}")]
-    Truncated(String),
-    #[error("checksum mismatch: payload sha256 is {actual}, header says {expected}")]
-    ChecksumMismatch { expected: String, actual: String },
-    #[error("invalid artifact: {0}")]
-    Invalid(String),
-}
-
 /// Scoring failed for a whole batch (never for bad records: those are rejected before scoring).
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ScoreError {
     #[error("post {index} has {found} numeric values, the model needs {expected}")]
     NumericWidth {
@@ -41,21 +19,33 @@ pub enum ScoreError {
         expected: usize,
         found: usize,
     },
+    #[error("post {index}: {message}")]
+    Features { index: usize, message: String },
+    #[error("data set cannot be scored: {0}")]
+    Dataset(String),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Model {
     identity: ModelIdentity,
-    numeric_fields: Vec<String>,
-    threshold: f64,
+    header: ArtifactHeader,
+    pipeline: FeaturePipeline,
+    forest: Forest,
 }
 
 impl Model {
     /// Decodes and validates an artifact; `source` names it in errors (`s3://bucket/key` or a path).
-    pub fn from_bytes(_bytes: &[u8], source: &str) -> Result<Model, ArtifactError> {
-        Err(ArtifactError {
-            source_name: source.to_string(),
-            kind: ArtifactErrorKind::Invalid("not implemented yet".into()),
+    pub fn from_bytes(bytes: &[u8], source: &str) -> Result<Model, ArtifactError> {
+        let decoded = artifact::decode(bytes, source)?;
+        Ok(Model {
+            identity: ModelIdentity {
+                name: decoded.header.name.clone(),
+                version: decoded.header.version.clone(),
+                sha256: decoded.sha256,
+            },
+            header: decoded.header,
+            pipeline: decoded.payload.pipeline,
+            forest: decoded.payload.forest,
         })
     }
 
@@ -76,30 +66,100 @@ impl Model {
 
     /// The numeric input fields the model needs, in the order `Post::numeric` must hold them.
     pub fn numeric_fields(&self) -> &[String] {
-        &self.numeric_fields
+        self.pipeline.numeric_fields()
     }
 
     /// The stress probability cut-off stored in the model.
     pub fn threshold(&self) -> f64 {
-        self.threshold
+        self.header.threshold
+    }
+
+    /// Everything the artifact says about itself (training data, features, hyperparameters, CV metrics).
+    pub fn header(&self) -> &ArtifactHeader {
+        &self.header
+    }
+
+    pub fn pipeline(&self) -> &FeaturePipeline {
+        &self.pipeline
+    }
+
+    pub fn forest(&self) -> &Forest {
+        &self.forest
     }
 
     /// Stress probability (share of trees voting stress) for each post, in order. Checks every post's numeric
     /// width first; never panics.
     pub fn score_batch(&self, posts: &[Post]) -> Result<Vec<f64>, ScoreError> {
+        let expected = self.numeric_fields().len();
+        if let Some((index, post)) = posts
+            .iter()
+            .enumerate()
+            .find(|(_, post)| post.numeric.len() != expected)
+        {
+            return Err(ScoreError::NumericWidth {
+                index,
+                expected,
+                found: post.numeric.len(),
+            });
+        }
+        let mut scorer = Scorer::default();
         posts
             .iter()
             .enumerate()
-            .map(|(index, post)| {
-                if post.numeric.len() != self.numeric_fields.len() {
-                    return Err(ScoreError::NumericWidth {
-                        index,
-                        expected: self.numeric_fields.len(),
-                        found: post.numeric.len(),
-                    });
-                }
-                Ok(0.5)
+            .map(|(index, post)| scorer.score(self, post, index))
+            .collect()
+    }
+
+    /// Stress probabilities for rows of a labelled data set (which must hold the model's numeric fields).
+    pub fn score_dataset(&self, data: &Dataset, rows: &[usize]) -> Result<Vec<f64>, ScoreError> {
+        let matrix = self
+            .pipeline
+            .try_transform_dataset(data, rows)
+            .map_err(|e| ScoreError::Dataset(e.to_string()))?;
+        let mut scratch = Vec::new();
+        (0..matrix.n_rows())
+            .map(|row| {
+                let (indices, values) = matrix.row(row);
+                self.forest
+                    .probability_sparse(indices, values, &mut scratch)
+                    .ok_or_else(|| ScoreError::Features {
+                        index: row,
+                        message: "feature row does not fit the forest".into(),
+                    })
             })
             .collect()
+    }
+}
+
+/// Buffers reused across posts so scoring a batch allocates once.
+#[derive(Default)]
+struct Scorer {
+    features: FeatureScratch,
+    indices: Vec<u32>,
+    values: Vec<f32>,
+    dense: Vec<f32>,
+}
+
+impl Scorer {
+    fn score(&mut self, model: &Model, post: &Post, index: usize) -> Result<f64, ScoreError> {
+        model
+            .pipeline
+            .transform_post_into(
+                post,
+                &mut self.features,
+                &mut self.indices,
+                &mut self.values,
+            )
+            .map_err(|e| ScoreError::Features {
+                index,
+                message: e.to_string(),
+            })?;
+        model
+            .forest
+            .probability_sparse(&self.indices, &self.values, &mut self.dense)
+            .ok_or_else(|| ScoreError::Features {
+                index,
+                message: "feature row does not fit the forest".into(),
+            })
     }
 }

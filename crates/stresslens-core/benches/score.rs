@@ -1,0 +1,73 @@
+//! Scoring a batch of 500 posts with the committed model (or, without it, a small model trained on the fixture).
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use std::hint::black_box;
+use std::path::Path;
+use stresslens_core::dataset::Dataset;
+use stresslens_core::train::{train_artifact, TrainConfig};
+use stresslens_core::{Model, Post};
+
+/// The committed model when present, else one trained on the test fixture (a much smaller vocabulary).
+fn bench_model() -> Model {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let committed = root.join("../../models/stresslens-dreaddit.bin");
+    if let Ok(model) = Model::load_path(&committed) {
+        return model;
+    }
+    eprintln!(
+        "note: {} not found, benchmarking a fixture model",
+        committed.display()
+    );
+    let data =
+        Dataset::from_csv_path(&root.join("tests/fixtures/model_posts.csv")).expect("fixture");
+    let config = TrainConfig {
+        cv_folds: 0,
+        ..TrainConfig::default()
+    };
+    let bytes = train_artifact(&data, "model_posts.csv", &config, &|| {}).expect("train");
+    Model::from_bytes(&bytes, "fixture").expect("load")
+}
+
+/// 500 posts written for the benchmark (no data-set text), of typical Dreaddit segment length.
+fn posts(numeric_fields: usize) -> Vec<Post> {
+    let openings = [
+        "I can't sleep because the rent is due and my manager keeps calling me about the missed shift",
+        "We spent the weekend hiking by the lake and the kids found a family of ducks near the shore",
+        "My exams start on Monday and every time I open my notes my chest gets tight and I start shaking",
+        "Does anyone have tips for keeping basil alive indoors, mine keeps wilting on the windowsill",
+        "After the accident I keep replaying it in my head and I am scared to drive to work again",
+    ];
+    let endings = [
+        "and honestly I don't know who to talk to anymore.",
+        "so I thought I would share it here with all of you.",
+        "which makes everything feel heavier than it should be.",
+        "and I am grateful for the advice people gave last time.",
+    ];
+    (0..500)
+        .map(|i| Post {
+            id: Some(format!("bench-{i}")),
+            text: format!(
+                "{} {} ({i})",
+                openings[i % openings.len()],
+                endings[(i / 5) % endings.len()]
+            ),
+            numeric: (0..numeric_fields)
+                .map(|j| ((i * 7 + j * 13) % 50) as f64 - 10.0)
+                .collect(),
+        })
+        .collect()
+}
+
+fn score_batch(c: &mut Criterion) {
+    let model = bench_model();
+    let batch = posts(model.numeric_fields().len());
+    let mut group = c.benchmark_group("score");
+    group.throughput(Throughput::Elements(batch.len() as u64));
+    group.bench_function("batch_of_500", |b| {
+        b.iter(|| model.score_batch(black_box(&batch)).expect("score"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, score_batch);
+criterion_main!(benches);
