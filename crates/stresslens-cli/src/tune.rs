@@ -64,12 +64,14 @@ impl Space {
         values[rng.below(values.len())]
     }
 
+    /// One configuration; `candidates` (numeric columns in the data) caps the number of numeric features.
     fn draw(
         rng: &mut SplitMix64,
         seed: u64,
         base: &TrainConfig,
+        candidates: usize,
     ) -> (FeatureConfig, ForestParams, Option<f64>) {
-        let numeric = match Self::pick(rng, &Self::NUMERIC) {
+        let numeric = match Self::pick(rng, &Self::NUMERIC).min(candidates) {
             0 => NumericSelection::None,
             k => NumericSelection::Auto(k),
         };
@@ -103,6 +105,17 @@ fn mtry_for(features: &FeatureConfig, factor: Option<f64>) -> Option<usize> {
     };
     let width = (features.max_vocab + numeric).max(1) as f64;
     factor.map(|f| ((width.sqrt() * f).round() as usize).max(1))
+}
+
+/// `auto:K` asks for at most as many columns as the data has (small files in tests, other data sets).
+fn cap_numeric(mut features: FeatureConfig, candidates: usize) -> FeatureConfig {
+    if let NumericSelection::Auto(k) = features.numeric {
+        features.numeric = match k.min(candidates) {
+            0 => NumericSelection::None,
+            k => NumericSelection::Auto(k),
+        };
+    }
+    features
 }
 
 #[derive(Serialize, Clone)]
@@ -203,10 +216,12 @@ pub fn run(args: TuneArgs) -> Result<Outcome> {
             forest.seed = args.seed;
             (base.features.clone(), forest)
         } else {
-            let (features, mut forest, factor) = Space::draw(&mut rng, args.seed, &base);
+            let (features, mut forest, factor) =
+                Space::draw(&mut rng, args.seed, &base, data.numeric_names.len());
             forest.mtry = mtry_for(&features, factor);
             (features, forest)
         };
+        let features = cap_numeric(features, data.numeric_names.len());
         let trial = run_trial(&data, index, features, forest, &args)?;
         println!(
             "trial {index}/{}: {} -> F1 {:.4} ± {:.4} at threshold {:.2} (F1 {:.4} at 0.50, AUC {:.4}) [{:.0} s]",

@@ -396,3 +396,61 @@ fn help_documents_defaults_and_exit_codes() {
         "{predict}"
     );
 }
+
+#[test]
+fn tune_writes_the_best_model_and_both_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("tuned.bin");
+    let report = dir.path().join("report.json");
+    let output = stresslens(&[
+        "tune",
+        "--data",
+        fixture("posts.csv").to_str().unwrap(),
+        "--trials",
+        "2",
+        "--folds",
+        "2",
+        "--seed",
+        "5",
+        "--out",
+        out.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.starts_with("trial 1/2: trees="), "{text}");
+    assert!(text.contains("\ntrial 2/2: "), "{text}");
+    assert!(text.contains("\nbest: trial "), "{text}");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(json["trials"].as_array().unwrap().len(), 2);
+    assert_eq!(json["folds"], 2);
+    let best = json["best_trial"].as_u64().unwrap() as usize;
+    let best_f1 = json["trials"][best - 1]["f1_mean"].as_f64().unwrap();
+    for trial in json["trials"].as_array().unwrap() {
+        assert!(trial["f1_mean"].as_f64().unwrap() <= best_f1);
+        let threshold = trial["threshold"].as_f64().unwrap();
+        assert!((0.3..=0.7).contains(&threshold));
+    }
+    let markdown = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(
+        markdown.contains("| trial | configuration | threshold | F1 mean ± std |"),
+        "{markdown}"
+    );
+    assert_eq!(markdown.matches("**best**").count(), 1);
+    // The written model is the best trial's configuration with its threshold and CV metrics.
+    let evaluate = stresslens(&[
+        "evaluate",
+        "--model",
+        out.to_str().unwrap(),
+        "--data",
+        fixture("posts.csv").to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(evaluate.status.code(), Some(0), "{}", stderr(&evaluate));
+    let evaluation: serde_json::Value = serde_json::from_str(&stdout(&evaluate)).unwrap();
+    assert_eq!(
+        evaluation["threshold"],
+        json["trials"][best - 1]["threshold"]
+    );
+}
