@@ -10,6 +10,8 @@ use stresslens_core::dataset::Dataset;
 use stresslens_core::features::{
     FeatureConfig, FeaturePipeline, FeatureScratch, NumericSelection, Weighting,
 };
+use stresslens_core::mi::MiOptions;
+use stresslens_core::numeric::rank_by_mutual_information;
 use stresslens_core::record::Post;
 
 const WORDS: &[&str] = &[
@@ -173,9 +175,24 @@ fn bench_features(c: &mut Criterion) {
     group.finish();
 }
 
+/// Ranking every numeric candidate by mutual information (what `NumericSelection::Auto` does in each fit).
+fn bench_mutual_information(c: &mut Criterion) {
+    let (data, name) = load_data();
+    let rows: Vec<usize> = (0..data.len()).collect();
+    c.bench_function(&format!("mi_rank_all_columns/{name}"), |b| {
+        b.iter(|| {
+            black_box(rank_by_mutual_information(
+                &data,
+                &rows,
+                MiOptions::default(),
+            ))
+        })
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = bench_features
+    targets = bench_features, bench_mutual_information
 }
 criterion_main!(benches);

@@ -100,7 +100,6 @@ pub enum FeatureError {
 #[derive(Debug, Default)]
 pub struct FeatureScratch {
     terms: Terms,
-    bigram: String,
     hits: Vec<u32>,
 }
 
@@ -418,7 +417,7 @@ impl FeaturePipeline {
         if !self.vocabulary.is_empty() {
             scratch.terms.analyse(text);
             self.vocabulary
-                .collect_hits(&scratch.terms, &mut scratch.bigram, &mut scratch.hits);
+                .collect_hits(&scratch.terms, &mut scratch.hits);
             scratch.hits.sort_unstable();
         }
         let mut squares = 0.0f64;

@@ -37,72 +37,98 @@ impl Default for MiOptions {
 /// than 0 counts as class 1). Returns 0 for fewer than two points, a constant label or a constant feature.
 pub fn mutual_information(values: &[f64], labels: &[u8], options: MiOptions) -> f64 {
     let n = values.len().min(labels.len());
-    if n < 2 || options.n_neighbors == 0 {
-        return 0.0;
-    }
-    let values = &values[..n];
-    let classes: Vec<bool> = labels[..n].iter().map(|&label| label != 0).collect();
-    // One class, or one value: no information (returned exactly, not as the estimator's rounding noise).
-    if classes.iter().all(|&c| c == classes[0]) || values.iter().all(|&v| v == values[0]) {
-        return 0.0;
-    }
-    let scaled = scaled_by_std(values);
-    let mean_abs = scaled.iter().map(|v| v.abs()).sum::<f64>() / n as f64;
-    let jitter_scale = 1e-10 * mean_abs.max(1.0);
-    let repeats = options.repeats.max(1);
-    let mut total = 0.0;
-    let mut jittered = vec![0.0; n];
-    for repeat in 0..repeats {
-        let mut normal = NormalGenerator::new(options.seed.wrapping_add(repeat as u64));
-        for (out, value) in jittered.iter_mut().zip(&scaled) {
-            *out = value + jitter_scale * normal.next();
-        }
-        total += ross_estimate(&jittered, &classes, options.n_neighbors);
-    }
-    total / repeats as f64
+    let estimator = MiEstimator::new(&labels[..n], options);
+    estimator.estimate(&values[..n])
 }
 
-/// The estimate for one set of (already jittered) values.
-fn ross_estimate(values: &[f64], classes: &[bool], n_neighbors: usize) -> f64 {
-    let mut radius = vec![0.0; values.len()];
-    let mut k_of = vec![0usize; values.len()];
-    let mut class_size = vec![0usize; values.len()];
-    for class in [false, true] {
-        let members: Vec<usize> = (0..values.len()).filter(|&i| classes[i] == class).collect();
-        let count = members.len();
-        for &i in &members {
-            class_size[i] = count;
-        }
-        if count < 2 {
-            continue;
-        }
-        let k = n_neighbors.min(count - 1);
-        let mut sorted: Vec<f64> = members.iter().map(|&i| values[i]).collect();
-        sorted.sort_unstable_by(f64::total_cmp);
-        let mut order = members.clone();
-        order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
-        for (position, &i) in order.iter().enumerate() {
-            radius[i] = kth_neighbour_distance(&sorted, position, k);
-            k_of[i] = k;
+/// The estimator for one label vector, reused across features: the jitter draws are made once (the same draws
+/// for every feature, which is what [`mutual_information`] uses too).
+pub struct MiEstimator {
+    classes: Vec<bool>,
+    jitter: Vec<Vec<f64>>,
+    n_neighbors: usize,
+}
+
+impl MiEstimator {
+    pub fn new(labels: &[u8], options: MiOptions) -> Self {
+        let n = labels.len();
+        let jitter = (0..options.repeats.max(1))
+            .map(|repeat| {
+                let mut normal = NormalGenerator::new(options.seed.wrapping_add(repeat as u64));
+                (0..n).map(|_| normal.next()).collect()
+            })
+            .collect();
+        Self {
+            classes: labels.iter().map(|&label| label != 0).collect(),
+            jitter,
+            n_neighbors: options.n_neighbors,
         }
     }
+
+    /// Mutual information of `values` (one per label given to [`MiEstimator::new`]) with the labels.
+    pub fn estimate(&self, values: &[f64]) -> f64 {
+        let classes = &self.classes;
+        let n = values.len();
+        if n != classes.len() || n < 2 || self.n_neighbors == 0 {
+            return 0.0;
+        }
+        // One class, or one value: no information (returned exactly, not as the estimator's rounding noise).
+        if classes.iter().all(|&c| c == classes[0]) || values.iter().all(|&v| v == values[0]) {
+            return 0.0;
+        }
+        let scaled = scaled_by_std(values);
+        let mean_abs = scaled.iter().map(|v| v.abs()).sum::<f64>() / n as f64;
+        let jitter_scale = 1e-10 * mean_abs.max(1.0);
+        let mut points: Vec<(f64, bool)> = Vec::with_capacity(n);
+        let total: f64 = self
+            .jitter
+            .iter()
+            .map(|noise| {
+                points.clear();
+                points.extend(
+                    scaled
+                        .iter()
+                        .zip(noise)
+                        .zip(classes)
+                        .map(|((value, noise), &class)| (value + jitter_scale * noise, class)),
+                );
+                ross_estimate(&mut points, self.n_neighbors)
+            })
+            .sum();
+        total / self.jitter.len() as f64
+    }
+}
+
+/// The estimate for one set of (already jittered) points (value, class); sorts `points`.
+fn ross_estimate(points: &mut [(f64, bool)], n_neighbors: usize) -> f64 {
+    points.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    let class_sizes = [false, true].map(|class| points.iter().filter(|p| p.1 == class).count());
     // Points alone in their class have no neighbour distance and are left out (as scikit-learn does).
-    let kept: Vec<usize> = (0..values.len()).filter(|&i| class_size[i] > 1).collect();
-    let n = kept.len();
+    let kept = |class: bool| class_sizes[usize::from(class)] > 1;
+    let all: Vec<f64> = points.iter().filter(|p| kept(p.1)).map(|p| p.0).collect();
+    let n = all.len();
     if n < 2 {
         return 0.0;
     }
-    let mut all: Vec<f64> = kept.iter().map(|&i| values[i]).collect();
-    all.sort_unstable_by(f64::total_cmp);
     let digamma = DigammaTable::new(n);
     let mut sum_k = 0.0;
     let mut sum_class = 0.0;
     let mut sum_m = 0.0;
-    for &i in &kept {
-        let within = points_within(&all, values[i], just_below(radius[i]));
-        sum_k += digamma.at(k_of[i]);
-        sum_class += digamma.at(class_size[i]);
-        sum_m += digamma.at(within);
+    let mut sorted = Vec::with_capacity(n);
+    for class in [false, true] {
+        let count = class_sizes[usize::from(class)];
+        if count < 2 {
+            continue;
+        }
+        let k = n_neighbors.min(count - 1);
+        sorted.clear();
+        sorted.extend(points.iter().filter(|p| p.1 == class).map(|p| p.0));
+        for (position, &centre) in sorted.iter().enumerate() {
+            let radius = kth_neighbour_distance(&sorted, position, k);
+            sum_m += digamma.at(points_within(&all, centre, just_below(radius)));
+        }
+        sum_k += count as f64 * digamma.at(k);
+        sum_class += count as f64 * digamma.at(count);
     }
     let n_f = n as f64;
     (digamma.at(n) + sum_k / n_f - sum_class / n_f - sum_m / n_f).max(0.0)
@@ -261,10 +287,16 @@ mod tests {
     fn hand_computed_small_case() {
         // Class 0 at 0,1,2 and class 1 at 10,11,12, k = 1: every point's nearest same-class neighbour is 1 away and
         // nothing is strictly closer than 1 except itself, so m = 1: I = ψ(6) + ψ(1) − ψ(3) − ψ(1) = ψ(6) − ψ(3).
-        let values = [0.0, 1.0, 2.0, 10.0, 11.0, 12.0];
-        let classes = [false, false, false, true, true, true];
+        let mut points = [
+            (11.0, true),
+            (0.0, false),
+            (1.0, false),
+            (2.0, false),
+            (10.0, true),
+            (12.0, true),
+        ];
         let expected = 1.0 / 3.0 + 1.0 / 4.0 + 1.0 / 5.0;
-        assert!((ross_estimate(&values, &classes, 1) - expected).abs() < 1e-12);
+        assert!((ross_estimate(&mut points, 1) - expected).abs() < 1e-12);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! them with means and standard deviations fitted once, on the training rows.
 
 use crate::dataset::Dataset;
-use crate::mi::{mutual_information, MiOptions};
+use crate::mi::{MiEstimator, MiOptions};
 use serde::{Deserialize, Serialize};
 
 /// Every candidate column of `data` with its mutual information with the label on `rows`, highest first (ties in
@@ -13,13 +13,16 @@ pub fn rank_by_mutual_information(
     options: MiOptions,
 ) -> Vec<(String, f64)> {
     let labels: Vec<u8> = rows.iter().map(|&row| data.labels[row]).collect();
+    let estimator = MiEstimator::new(&labels, options);
+    let mut values = Vec::with_capacity(rows.len());
     let mut ranked: Vec<(String, f64)> = data
         .numeric_names
         .iter()
         .zip(&data.numeric)
         .map(|(name, column)| {
-            let values: Vec<f64> = rows.iter().map(|&row| column[row]).collect();
-            (name.clone(), mutual_information(&values, &labels, options))
+            values.clear();
+            values.extend(rows.iter().map(|&row| column[row]));
+            (name.clone(), estimator.estimate(&values))
         })
         .collect();
     // A stable sort keeps file order among equal scores.

@@ -10,8 +10,10 @@
 //!
 //! [`Terms`] keeps its buffers between posts so that analysing a post allocates nothing once they have grown.
 
+use crate::fxhash::FxHashSet;
+use crate::shortword::ShortWord;
 use rust_stemmers::{Algorithm, Stemmer};
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 use unicode_segmentation::UnicodeSegmentation;
@@ -19,8 +21,8 @@ use unicode_segmentation::UnicodeSegmentation;
 const STOP_WORDS_FILE: &str = include_str!("english_stop_words.txt");
 
 /// scikit-learn's `ENGLISH_STOP_WORDS` (318 words).
-pub fn stop_words() -> &'static HashSet<&'static str> {
-    static WORDS: OnceLock<HashSet<&'static str>> = OnceLock::new();
+pub(crate) fn stop_words() -> &'static FxHashSet<&'static str> {
+    static WORDS: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
     WORDS.get_or_init(|| {
         STOP_WORDS_FILE
             .lines()
@@ -35,6 +37,10 @@ fn stemmer() -> &'static Stemmer {
     STEMMER.get_or_init(|| Stemmer::create(Algorithm::English))
 }
 
+/// Words remembered by [`Terms`]: stemming is most of the cost of a post and most words recur from post to post.
+/// Bounded so that a stream of distinct words cannot grow it without limit (it is emptied when full).
+const STEM_CACHE_CAPACITY: usize = 1 << 16;
+
 /// The terms of one text, stored in one buffer; reuse the value for the next text.
 #[derive(Debug, Default, Clone)]
 pub struct Terms {
@@ -43,6 +49,9 @@ pub struct Terms {
     cleaned: String,
     stems: String,
     spans: Vec<Range<usize>>,
+    /// word -> its stem, or `None` for a word that is dropped (stop word, digit, one character). Only words and
+    /// stems that fit a [`ShortWord`] are cached (nearly all).
+    stem_cache: HashMap<ShortWord, Option<ShortWord>>,
 }
 
 impl Terms {
@@ -57,14 +66,35 @@ impl Terms {
         strip_html_tags_into(&self.without_urls, &mut self.cleaned);
         self.stems.clear();
         self.spans.clear();
-        let stop_words = stop_words();
-        let stemmer = stemmer();
         for word in self.cleaned.unicode_words() {
-            if !is_content_word(word) || stop_words.contains(word) {
-                continue;
-            }
             let start = self.stems.len();
-            self.stems.push_str(&stemmer.stem(word));
+            let key = ShortWord::new(word);
+            match key.and_then(|key| self.stem_cache.get(&key)) {
+                Some(Some(stem)) => self.stems.push_str(stem.as_str()),
+                Some(None) => continue,
+                None => {
+                    let stem = stem_of(word);
+                    if let Some(key) = key {
+                        if self.stem_cache.len() >= STEM_CACHE_CAPACITY {
+                            self.stem_cache.clear();
+                        }
+                        match &stem {
+                            None => {
+                                self.stem_cache.insert(key, None);
+                            }
+                            Some(stem) => {
+                                if let Some(short) = ShortWord::new(stem) {
+                                    self.stem_cache.insert(key, Some(short));
+                                }
+                            }
+                        }
+                    }
+                    match stem {
+                        Some(stem) => self.stems.push_str(&stem),
+                        None => continue,
+                    }
+                }
+            }
             self.spans.push(start..self.stems.len());
         }
     }
@@ -90,6 +120,14 @@ pub fn terms_of(text: &str) -> Vec<String> {
     terms.iter().map(str::to_owned).collect()
 }
 
+/// The stem of a word, or `None` if the word is dropped.
+fn stem_of(word: &str) -> Option<String> {
+    if !is_content_word(word) || stop_words().contains(word) {
+        return None;
+    }
+    Some(stemmer().stem(word).into_owned())
+}
+
 /// At least two characters and no digit (`\w*\d\w*` was removed by the old project).
 fn is_content_word(word: &str) -> bool {
     let mut chars = 0usize;
@@ -104,6 +142,11 @@ fn is_content_word(word: &str) -> bool {
 
 fn lowercase_into(text: &str, out: &mut String) {
     out.clear();
+    if text.is_ascii() {
+        out.push_str(text);
+        out.make_ascii_lowercase();
+        return;
+    }
     out.reserve(text.len());
     for c in text.chars() {
         if c.is_ascii() {
@@ -118,25 +161,28 @@ fn lowercase_into(text: &str, out: &mut String) {
 
 /// `https?://\S+|www\.\S+` replaced by a space.
 fn strip_urls_into(text: &str, out: &mut String) {
+    const PREFIXES: [&str; 3] = ["http://", "https://", "www."];
     out.clear();
     let mut rest = text;
-    while let Some(c) = rest.chars().next() {
-        let prefix = ["http://", "https://", "www."]
+    loop {
+        let next = PREFIXES
             .iter()
-            .find(|p| rest.starts_with(**p))
-            .map_or(0, |p| p.len());
-        if prefix > 0 {
-            let tail = &rest[prefix..];
-            let url_len = tail.find(char::is_whitespace).unwrap_or(tail.len());
-            if url_len > 0 {
-                out.push(' ');
-                rest = &tail[url_len..];
-                continue;
-            }
+            .filter_map(|prefix| rest.find(prefix).map(|at| (at, prefix.len())))
+            .min();
+        let Some((at, prefix_len)) = next else { break };
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + prefix_len..];
+        let url_len = tail.find(char::is_whitespace).unwrap_or(tail.len());
+        if url_len > 0 {
+            out.push(' ');
+            rest = &tail[url_len..];
+        } else {
+            // A bare prefix is not a URL: keep it and look further.
+            out.push_str(&rest[at..at + prefix_len]);
+            rest = tail;
         }
-        out.push(c);
-        rest = &rest[c.len_utf8()..];
     }
+    out.push_str(rest);
 }
 
 /// `<.*?>` (not across a newline) replaced by a space.
@@ -211,6 +257,29 @@ mod tests {
             terms_of("Café naïveté — don't panic; ÉCOLE x y"),
             vec!["café", "naïveté", "don't", "panic", "école"]
         );
+    }
+
+    #[test]
+    fn cached_and_uncached_stems_agree() {
+        let text =
+            "Worried, worrying, WORRIES; supercalifragilisticexpialidocious worries and the 3rd";
+        let mut terms = Terms::new();
+        terms.analyse(text);
+        let cold: Vec<String> = terms.iter().map(str::to_owned).collect();
+        terms.analyse(text);
+        let warm: Vec<String> = terms.iter().map(str::to_owned).collect();
+        assert_eq!(cold, warm);
+        assert_eq!(
+            cold,
+            vec![
+                "worri",
+                "worri",
+                "worri",
+                "supercalifragilisticexpialidoci",
+                "worri"
+            ]
+        );
+        assert_eq!(terms.stem_cache.len(), 6);
     }
 
     #[test]

@@ -4,13 +4,18 @@
 //! documents win, ties broken by the term itself, so the result never depends on hash order. Columns are the
 //! selected terms in byte order of the term.
 
+use crate::fxhash::FxHashMap;
+use crate::shortword::ShortWord;
 use crate::text::Terms;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Vocabulary {
     terms: Vec<String>,
-    index: HashMap<String, u32>,
+    /// Column of each term that fits a [`ShortWord`] (nearly all) ...
+    short_index: FxHashMap<ShortWord, u32>,
+    /// ... and of the others.
+    long_index: FxHashMap<String, u32>,
     ngram_max: u8,
 }
 
@@ -97,14 +102,18 @@ impl Vocabulary {
     }
 
     fn build(terms: Vec<String>, ngram_max: u8) -> Vocabulary {
-        let index = terms
-            .iter()
-            .enumerate()
-            .map(|(i, term)| (term.clone(), i as u32))
-            .collect();
+        let mut short_index = FxHashMap::default();
+        let mut long_index = FxHashMap::default();
+        for (column, term) in terms.iter().enumerate() {
+            match ShortWord::new(term) {
+                Some(short) => short_index.insert(short, column as u32),
+                None => long_index.insert(term.clone(), column as u32),
+            };
+        }
         Vocabulary {
             terms,
-            index,
+            short_index,
+            long_index,
             ngram_max,
         }
     }
@@ -127,12 +136,23 @@ impl Vocabulary {
 
     /// Column of `term`, if it is in the vocabulary.
     pub fn column(&self, term: &str) -> Option<u32> {
-        self.index.get(term).copied()
+        self.column_of_ngram(term, None)
+    }
+
+    /// Column of `first` (a unigram) or of `first second` (a bigram).
+    fn column_of_ngram(&self, first: &str, second: Option<&str>) -> Option<u32> {
+        match ShortWord::joined(first, second) {
+            Some(short) => self.short_index.get(&short).copied(),
+            None if self.long_index.is_empty() => None,
+            None => match second {
+                None => self.long_index.get(first).copied(),
+                Some(second) => self.long_index.get(&format!("{first} {second}")).copied(),
+            },
+        }
     }
 
     /// Appends the column of every n-gram occurrence in `terms` to `hits` (unsorted, repeated per occurrence).
-    /// `bigram` is a scratch buffer.
-    pub fn collect_hits(&self, terms: &Terms, bigram: &mut String, hits: &mut Vec<u32>) {
+    pub fn collect_hits(&self, terms: &Terms, hits: &mut Vec<u32>) {
         if self.terms.is_empty() {
             return;
         }
@@ -143,11 +163,7 @@ impl Vocabulary {
             }
             if self.ngram_max >= 2 {
                 if let Some(previous) = previous {
-                    bigram.clear();
-                    bigram.push_str(previous);
-                    bigram.push(' ');
-                    bigram.push_str(term);
-                    if let Some(column) = self.column(bigram) {
+                    if let Some(column) = self.column_of_ngram(previous, Some(term)) {
                         hits.push(column);
                     }
                 }
@@ -193,10 +209,28 @@ mod tests {
         let mut terms = Terms::new();
         terms.analyse("cats chase cats chase");
         let mut hits = Vec::new();
-        fitted
-            .vocabulary
-            .collect_hits(&terms, &mut String::new(), &mut hits);
+        fitted.vocabulary.collect_hits(&terms, &mut hits);
         assert_eq!(hits, vec![0, 2, 1, 0, 2, 1]);
+    }
+
+    #[test]
+    fn terms_longer_than_inline_words_are_found() {
+        let long = "supercalifragilisticexpialidocious";
+        let docs = [format!("{long} calm"), format!("calm {long}")];
+        let fitted = Vocabulary::fit(docs.iter().map(String::as_str), 1, 100, 2);
+        let stem = "supercalifragilisticexpialidoci";
+        let bigram = format!("calm {stem}");
+        let reverse = format!("{stem} calm");
+        assert_eq!(
+            fitted.vocabulary.terms(),
+            ["calm", bigram.as_str(), stem, reverse.as_str()]
+        );
+        let mut terms = Terms::new();
+        terms.analyse(&format!("calm {long} calm"));
+        let mut hits = Vec::new();
+        fitted.vocabulary.collect_hits(&terms, &mut hits);
+        assert_eq!(hits, vec![0, 2, 1, 0, 3]);
+        assert_eq!(fitted.vocabulary.column(stem), Some(2));
     }
 
     #[test]
