@@ -209,6 +209,27 @@ impl FeaturePipeline {
         rows: &[usize],
         config: &FeatureConfig,
     ) -> Result<FeaturePipeline, FeatureError> {
+        FeaturePipeline::fit_ranked(data, rows, config, None)
+    }
+
+    /// [`fit`](Self::fit) with the mutual-information ranking of the numeric candidates on these same rows already
+    /// computed ([`rank_by_mutual_information`]): cross-validation fits many configurations on one fold, and the
+    /// ranking is the slow part of a fit. Only `NumericSelection::Auto` reads it.
+    pub fn fit_with_ranking(
+        data: &Dataset,
+        rows: &[usize],
+        config: &FeatureConfig,
+        ranking: &[(String, f64)],
+    ) -> Result<FeaturePipeline, FeatureError> {
+        FeaturePipeline::fit_ranked(data, rows, config, Some(ranking))
+    }
+
+    fn fit_ranked(
+        data: &Dataset,
+        rows: &[usize],
+        config: &FeatureConfig,
+        ranking: Option<&[(String, f64)]>,
+    ) -> Result<FeaturePipeline, FeatureError> {
         if !(1..=2).contains(&config.ngram_max) {
             return Err(FeatureError::Invalid(format!(
                 "ngram_max is {}, must be 1 or 2",
@@ -228,7 +249,7 @@ impl FeaturePipeline {
                 data.len()
             )));
         }
-        let numeric_fields = select_numeric(data, rows, &config.numeric)?;
+        let numeric_fields = select_numeric(data, rows, &config.numeric, ranking)?;
         let columns = data.require_numeric(&numeric_fields)?;
         let column_values: Vec<&[f64]> = columns
             .iter()
@@ -464,6 +485,7 @@ fn select_numeric(
     data: &Dataset,
     rows: &[usize],
     selection: &NumericSelection,
+    ranking: Option<&[(String, f64)]>,
 ) -> Result<Vec<String>, FeatureError> {
     match selection {
         NumericSelection::None => Ok(Vec::new()),
@@ -480,8 +502,26 @@ fn select_numeric(
                     data.numeric_names.len()
                 )));
             }
-            let ranked = rank_by_mutual_information(data, rows, MiOptions::default());
-            Ok(ranked.into_iter().take(*k).map(|(name, _)| name).collect())
+            let names: Vec<String> = match ranking {
+                Some(ranked) => ranked
+                    .iter()
+                    .take(*k)
+                    .map(|(name, _)| name.clone())
+                    .collect(),
+                None => rank_by_mutual_information(data, rows, MiOptions::default())
+                    .into_iter()
+                    .take(*k)
+                    .map(|(name, _)| name)
+                    .collect(),
+            };
+            if names.len() < *k {
+                return Err(FeatureError::Invalid(format!(
+                    "asked for the top {k} numeric columns by mutual information, the ranking has {}",
+                    names.len()
+                )));
+            }
+            check_unique(&names).map_err(FeatureError::Invalid)?;
+            Ok(names)
         }
     }
 }

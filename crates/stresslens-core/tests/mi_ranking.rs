@@ -144,4 +144,17 @@ fn ranking_and_auto_selection_follow_information() {
     let pipeline = FeaturePipeline::fit(&data, &rows, &config).unwrap();
     assert_eq!(pipeline.numeric_fields(), ["strong", "weak"]);
     assert_eq!(pipeline.vocabulary(), ["calm", "stress"]);
+    // A ranking computed once (per cross-validation fold) gives the same pipeline.
+    let reused = FeaturePipeline::fit_with_ranking(&data, &rows, &config, &ranked).unwrap();
+    assert_eq!(reused, pipeline);
+    let config = FeatureConfig {
+        numeric: NumericSelection::Auto(3),
+        ..config
+    };
+    assert_eq!(
+        FeaturePipeline::fit_with_ranking(&data, &rows, &config, &ranked[..2])
+            .unwrap_err()
+            .to_string(),
+        "asked for the top 3 numeric columns by mutual information, the ranking has 2"
+    );
 }
