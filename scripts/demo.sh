@@ -36,7 +36,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-say() { echo "demo: $*"; }
+say() { echo "demo: [${SECONDS}s] $*"; }
 
 scripts/deps.sh
 mkdir -p "$DEMO_DIR"

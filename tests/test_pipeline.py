@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import subprocess
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import pytest
 from conftest import ACCOUNT_ID, ENDPOINT, REGION, ROOT, wait_until
@@ -20,7 +22,7 @@ from streams import put_posts, put_records, read_json
 
 LAMBDA_BINARY = ROOT / "target" / "release" / "stresslens-lambda"
 CLI_BINARY = ROOT / "target" / "release" / "stresslens"
-MODEL_FILE = ROOT / "models" / "stresslens-dreaddit.bin"
+MODEL_FILE = Path(os.environ.get("STRESSLENS_MODEL") or ROOT / "models" / "stresslens-dreaddit.bin")
 MODEL_KEY = "models/stresslens-dreaddit/model.bin"
 
 
@@ -167,13 +169,19 @@ def test_malformed_records_are_rejected_with_their_reason_and_the_good_ones_all_
 
 
 @pytest.mark.parametrize("streams", [2], indirect=True)
+@pytest.mark.parametrize("share, calls, lambda_redelivers", [
+    # A share of entries throttled for a while: the function's own retries deliver them.
+    (0.4, 30, False),
+    # Every entry throttled for longer than the function retries within one invocation: the failed records go
+    # back in batchItemFailures and the event source mapping re-delivers them.
+    (1.0, 14, True),
+], ids=["partial-throttling", "throttled-past-the-function-retries"])
 def test_throttled_prediction_writes_are_retried_until_every_prediction_is_delivered(
-        kinesis, streams, model_uri, tmp_path):
+        kinesis, streams, model_uri, tmp_path, share, calls, lambda_redelivers):
     posts = synthetic_posts(600, seed=99, prefix="faulty")
     offline = offline_predictions(posts, tmp_path)
     proxy = FaultProxy(ENDPOINT)
-    # Fail 40% of the entries of the next 30 PutRecords calls to the predictions stream.
-    proxy.inject(FaultPlan(stream=streams.predictions, share=0.4, calls=30, seed=3))
+    proxy.inject(FaultPlan(stream=streams.predictions, share=share, calls=calls, seed=3))
     put = put_posts(kinesis, streams.input, posts)
     sequence_of = {p["id"]: r["SequenceNumber"] for p, r in zip(posts, put)}
     try:
@@ -181,9 +189,11 @@ def test_throttled_prediction_writes_are_retried_until_every_prediction_is_deliv
             wait_until_drained(harness, put, 300)
     finally:
         proxy.close()
-    assert proxy.stats.faulted_calls == 30
+    assert proxy.stats.faulted_calls == calls
     assert proxy.stats.entries_failed > 100
     assert not proxy.fault_window_open()
+    redelivered = [i for i in harness.event_source.invocations if i.failed_from is not None]
+    assert bool(redelivered) == lambda_redelivers
     predictions = read_json(kinesis, streams.predictions)
     grouped = by_id(predictions)
     assert sorted(grouped) == sorted(sequence_of), "every post has a prediction"
