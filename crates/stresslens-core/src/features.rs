@@ -258,7 +258,8 @@ impl FeaturePipeline {
         let scaler = Standardiser::fit(&column_values, rows);
 
         let fitted = Vocabulary::fit(
-            rows.iter().map(|&row| data.texts[row].as_str()),
+            rows.iter()
+                .map(|&row| data.texts.get(row).map_or("", String::as_str)),
             config.min_df,
             config.max_vocab,
             config.ngram_max,
@@ -409,7 +410,8 @@ impl FeaturePipeline {
                 let numeric = columns.iter().enumerate().map(|(j, column)| {
                     column
                         .and_then(|c| data.numeric.get(c)?.get(row).copied())
-                        .unwrap_or_else(|| self.scaler.means()[j])
+                        .or_else(|| self.scaler.means().get(j).copied())
+                        .unwrap_or(0.0)
                 });
                 self.append_row(
                     text,
@@ -422,6 +424,11 @@ impl FeaturePipeline {
             matrix.indptr.push(matrix.indices.len());
         }
         matrix
+    }
+
+    /// IDF weight of a text column (construction guarantees one per term; 1 keeps this total).
+    fn idf_of(&self, column: u32) -> f64 {
+        self.idf.get(column as usize).copied().unwrap_or(1.0)
     }
 
     /// Appends one row's entries (sorted by column) to `indices`/`values`.
@@ -448,7 +455,7 @@ impl FeaturePipeline {
             let value = match self.config.weighting {
                 Weighting::Count => count,
                 Weighting::Binary => 1.0,
-                Weighting::TfIdf => count * self.idf[column as usize],
+                Weighting::TfIdf => count * self.idf_of(column),
             };
             squares += value * value;
             indices.push(column);
@@ -461,7 +468,7 @@ impl FeaturePipeline {
                 .iter_mut()
                 .zip(scratch.hits.chunk_by(|a, b| a == b))
             {
-                *value = (run.len() as f64 * self.idf[run[0] as usize] / norm) as f32;
+                *value = (run.len() as f64 * self.idf_of(run[0]) / norm) as f32;
             }
         }
         let offset = self.vocabulary.len() as u32;

@@ -6,12 +6,17 @@ use crate::mi::{MiEstimator, MiOptions};
 use serde::{Deserialize, Serialize};
 
 /// Every candidate column of `data` with its mutual information with the label on `rows`, highest first (ties in
-/// file order).
+/// file order). Rows out of range are skipped.
 pub fn rank_by_mutual_information(
     data: &Dataset,
     rows: &[usize],
     options: MiOptions,
 ) -> Vec<(String, f64)> {
+    let rows: Vec<usize> = rows
+        .iter()
+        .copied()
+        .filter(|&row| row < data.len())
+        .collect();
     let labels: Vec<u8> = rows.iter().map(|&row| data.labels[row]).collect();
     let estimator = MiEstimator::new(&labels, options);
     let mut values = Vec::with_capacity(rows.len());
@@ -21,7 +26,10 @@ pub fn rank_by_mutual_information(
         .zip(&data.numeric)
         .map(|(name, column)| {
             values.clear();
-            values.extend(rows.iter().map(|&row| column[row]));
+            values.extend(
+                rows.iter()
+                    .map(|&row| column.get(row).copied().unwrap_or(0.0)),
+            );
             (name.clone(), estimator.estimate(&values))
         })
         .collect();
@@ -38,18 +46,19 @@ pub struct Standardiser {
 }
 
 impl Standardiser {
-    /// Population mean and standard deviation (as scikit-learn's `StandardScaler`) of each column over `rows`.
+    /// Population mean and standard deviation (as scikit-learn's `StandardScaler`) of each column over `rows`
+    /// (rows a column does not have are skipped).
     pub fn fit(columns: &[&[f64]], rows: &[usize]) -> Standardiser {
-        let n = rows.len().max(1) as f64;
         let (means, stds) = columns
             .iter()
             .map(|column| {
-                let mean = rows.iter().map(|&row| column[row]).sum::<f64>() / n;
-                let variance = rows
+                let values: Vec<f64> = rows
                     .iter()
-                    .map(|&row| (column[row] - mean) * (column[row] - mean))
-                    .sum::<f64>()
-                    / n;
+                    .filter_map(|&row| column.get(row).copied())
+                    .collect();
+                let n = values.len().max(1) as f64;
+                let mean = values.iter().sum::<f64>() / n;
+                let variance = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
                 let std = variance.sqrt();
                 (
                     mean,

@@ -260,6 +260,26 @@ fn serialised_pipeline_round_trips_and_is_checked() {
 }
 
 #[test]
+fn fitting_is_deterministic() {
+    // Hash maps inside the fit have a different random order each time; the stored bytes must not.
+    let data = small();
+    let config = FeatureConfig {
+        min_df: 1,
+        max_vocab: 7,
+        weighting: Weighting::TfIdf,
+        ngram_max: 2,
+        numeric: NumericSelection::Auto(2),
+    };
+    let bytes: Vec<Vec<u8>> = (0..5)
+        .map(|_| {
+            let pipeline = FeaturePipeline::fit(&data, &all_rows(&data), &config).unwrap();
+            postcard::to_stdvec(&pipeline).unwrap()
+        })
+        .collect();
+    assert!(bytes.windows(2).all(|pair| pair[0] == pair[1]));
+}
+
+#[test]
 fn errors_are_clear() {
     let data = small();
     let rows = all_rows(&data);
