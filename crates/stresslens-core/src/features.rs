@@ -10,7 +10,7 @@ use crate::mi::MiOptions;
 use crate::numeric::{rank_by_mutual_information, Standardiser};
 use crate::record::Post;
 use crate::text::Terms;
-use crate::vocab::Vocabulary;
+use crate::vocab::{UnigramCache, Vocabulary};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 
@@ -100,6 +100,7 @@ pub enum FeatureError {
 #[derive(Debug, Default)]
 pub struct FeatureScratch {
     terms: Terms,
+    unigrams: UnigramCache,
     hits: Vec<u32>,
 }
 
@@ -443,9 +444,18 @@ impl FeaturePipeline {
         let row_start = values.len();
         scratch.hits.clear();
         if !self.vocabulary.is_empty() {
-            scratch.terms.analyse(text);
-            self.vocabulary
-                .collect_hits(&scratch.terms, &mut scratch.hits);
+            if self.vocabulary.ngram_max() == 1 {
+                self.vocabulary.collect_unigram_hits(
+                    text,
+                    &mut scratch.terms,
+                    &mut scratch.unigrams,
+                    &mut scratch.hits,
+                );
+            } else {
+                scratch.terms.analyse(text);
+                self.vocabulary
+                    .collect_hits(&scratch.terms, &mut scratch.hits);
+            }
             scratch.hits.sort_unstable();
         }
         let mut squares = 0.0f64;

@@ -5,7 +5,8 @@
 /// Longest word held inline, in bytes.
 pub(crate) const SHORT_WORD_MAX: usize = 23;
 
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+/// Bytes past `len` are always zero, so the derived equality is string equality.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ShortWord {
     len: u8,
     bytes: [u8; SHORT_WORD_MAX],
@@ -41,6 +42,16 @@ impl ShortWord {
     pub(crate) fn as_str(&self) -> &str {
         // Built only from whole `&str`s joined by an ASCII space, so always valid UTF-8.
         std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("")
+    }
+}
+
+/// Hashes only the bytes in use, in one call (the derived hash fed all 23 bytes plus two length prefixes).
+impl std::hash::Hash for ShortWord {
+    #[inline]
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write(&self.bytes[..usize::from(self.len)]);
+        // A terminator keeps `"ab"` + `"c"` from colliding with `"a"` + `"bc"` in composite keys.
+        state.write_u8(0xff);
     }
 }
 

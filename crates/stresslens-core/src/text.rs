@@ -39,7 +39,7 @@ fn stemmer() -> &'static Stemmer {
 
 /// Words remembered by [`Terms`]: stemming is most of the cost of a post and most words recur from post to post.
 /// Bounded so that a stream of distinct words cannot grow it without limit (it is emptied when full).
-const STEM_CACHE_CAPACITY: usize = 1 << 16;
+pub(crate) const STEM_CACHE_CAPACITY: usize = 1 << 16;
 
 /// The terms of one text, stored in one buffer; reuse the value for the next text.
 #[derive(Debug, Default, Clone)]
@@ -61,9 +61,7 @@ impl Terms {
 
     /// Replaces the current terms with those of `text`.
     pub fn analyse(&mut self, text: &str) {
-        lowercase_into(text, &mut self.lowered);
-        strip_urls_into(&self.lowered, &mut self.without_urls);
-        strip_html_tags_into(&self.without_urls, &mut self.cleaned);
+        self.clean(text);
         self.stems.clear();
         self.spans.clear();
         for word in self.cleaned.unicode_words() {
@@ -99,6 +97,18 @@ impl Terms {
         }
     }
 
+    /// Steps 1–3 only: afterwards [`Terms::cleaned_words`] gives the words before filtering and stemming.
+    pub(crate) fn clean(&mut self, text: &str) {
+        lowercase_into(text, &mut self.lowered);
+        strip_urls_into(&self.lowered, &mut self.without_urls);
+        strip_html_tags_into(&self.without_urls, &mut self.cleaned);
+    }
+
+    /// The words of the text last given to [`Terms::clean`] (step 4).
+    pub(crate) fn cleaned_words(&self) -> unicode_segmentation::UnicodeWords<'_> {
+        self.cleaned.unicode_words()
+    }
+
     pub fn len(&self) -> usize {
         self.spans.len()
     }
@@ -121,7 +131,7 @@ pub fn terms_of(text: &str) -> Vec<String> {
 }
 
 /// The stem of a word, or `None` if the word is dropped.
-fn stem_of(word: &str) -> Option<String> {
+pub(crate) fn stem_of(word: &str) -> Option<String> {
     if !is_content_word(word) || stop_words().contains(word) {
         return None;
     }

@@ -6,17 +6,39 @@
 
 use crate::fxhash::FxHashMap;
 use crate::shortword::ShortWord;
-use crate::text::Terms;
+use crate::text::{stem_of, Terms, STEM_CACHE_CAPACITY};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-#[derive(Debug, Clone, PartialEq)]
+/// Marks a cached word that has no column.
+const NO_COLUMN: u32 = u32::MAX;
+
+/// Identities of built vocabularies, so that a [`UnigramCache`] knows which vocabulary its columns belong to.
+static NEXT_VOCABULARY_ID: AtomicU64 = AtomicU64::new(1);
+
+#[derive(Debug, Clone)]
 pub struct Vocabulary {
+    /// Unique per built vocabulary (not stored; equality ignores it).
+    id: u64,
     terms: Vec<String>,
     /// Column of each term that fits a [`ShortWord`] (nearly all) ...
     short_index: FxHashMap<ShortWord, u32>,
     /// ... and of the others.
     long_index: FxHashMap<String, u32>,
     ngram_max: u8,
+}
+
+impl PartialEq for Vocabulary {
+    fn eq(&self, other: &Self) -> bool {
+        self.terms == other.terms && self.ngram_max == other.ngram_max
+    }
+}
+
+/// Surface word -> column of one vocabulary (see [`Vocabulary::collect_unigram_hits`]); bounded like the stem cache.
+#[derive(Debug, Clone, Default)]
+pub struct UnigramCache {
+    vocabulary_id: u64,
+    columns: HashMap<ShortWord, u32>,
 }
 
 /// A fitted vocabulary with the document frequency of each of its terms (same order) and the number of documents.
@@ -111,6 +133,7 @@ impl Vocabulary {
             };
         }
         Vocabulary {
+            id: NEXT_VOCABULARY_ID.fetch_add(1, Ordering::Relaxed),
             terms,
             short_index,
             long_index,
@@ -148,6 +171,44 @@ impl Vocabulary {
                 None => self.long_index.get(first).copied(),
                 Some(second) => self.long_index.get(&format!("{first} {second}")).copied(),
             },
+        }
+    }
+
+    /// For a unigram vocabulary, the same hits as [`Terms::analyse`] + [`Vocabulary::collect_hits`] on `text`, in
+    /// the same order, with one cache lookup per word (surface word -> column) instead of a stem-cache and a
+    /// vocabulary lookup: the serving hot path.
+    pub fn collect_unigram_hits(
+        &self,
+        text: &str,
+        terms: &mut Terms,
+        cache: &mut UnigramCache,
+        hits: &mut Vec<u32>,
+    ) {
+        if cache.vocabulary_id != self.id {
+            cache.columns.clear();
+            cache.vocabulary_id = self.id;
+        }
+        terms.clean(text);
+        for word in terms.cleaned_words() {
+            let key = ShortWord::new(word);
+            let column = match key.and_then(|key| cache.columns.get(&key).copied()) {
+                Some(column) => column,
+                None => {
+                    let column = stem_of(word)
+                        .and_then(|stem| self.column(&stem))
+                        .unwrap_or(NO_COLUMN);
+                    if let Some(key) = key {
+                        if cache.columns.len() >= STEM_CACHE_CAPACITY {
+                            cache.columns.clear();
+                        }
+                        cache.columns.insert(key, column);
+                    }
+                    column
+                }
+            };
+            if column != NO_COLUMN {
+                hits.push(column);
+            }
         }
     }
 
@@ -231,6 +292,37 @@ mod tests {
         fitted.vocabulary.collect_hits(&terms, &mut hits);
         assert_eq!(hits, vec![0, 2, 1, 0, 3]);
         assert_eq!(fitted.vocabulary.column(stem), Some(2));
+    }
+
+    #[test]
+    fn unigram_fast_path_matches_the_general_path() {
+        let texts = [
+            "Cats chase MICE; the mice sleep, cats sleep!",
+            "supercalifragilisticexpialidocious cats and 3 dogs <b>chase</b> www.example.org",
+            "",
+            "Café cats’ chase… cats",
+        ];
+        let first = Vocabulary::fit(DOCS, 1, 100, 1).vocabulary;
+        let second = Vocabulary::fit(["dogs chase", "chase chase"], 1, 100, 1).vocabulary;
+        let mut terms = Terms::new();
+        let mut cache = UnigramCache::default();
+        // Twice over, switching vocabularies, so that cold, warm and stale caches are all compared.
+        for _ in 0..2 {
+            for vocabulary in [&first, &second] {
+                for text in texts {
+                    let mut general = Vec::new();
+                    let mut general_terms = Terms::new();
+                    general_terms.analyse(text);
+                    vocabulary.collect_hits(&general_terms, &mut general);
+                    let mut fast = Vec::new();
+                    vocabulary.collect_unigram_hits(text, &mut terms, &mut cache, &mut fast);
+                    assert_eq!(fast, general, "{text}");
+                }
+            }
+        }
+        let mut hits = Vec::new();
+        first.collect_unigram_hits(texts[0], &mut terms, &mut cache, &mut hits);
+        assert_eq!(hits, vec![0, 1, 3, 3, 4, 0, 4]);
     }
 
     #[test]
