@@ -1,6 +1,6 @@
 //! Feature extraction per post (text pipeline + vocabulary lookup + scaling), the serving hot path.
 //!
-//! Uses the Dreaddit train file when it is there (`STRESSLENS_TRAIN_CSV`, default `../shared/data/...`), otherwise
+//! Uses the Dreaddit train file when it is there (`STRESSLENS_DATA`, default `../shared/data/...`), otherwise
 //! invented ~90-word posts. Reports time per post; throughput = 1 / time.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -102,7 +102,7 @@ fn invented_data() -> Dataset {
 }
 
 fn load_data() -> (Dataset, &'static str) {
-    let path = std::env::var_os("STRESSLENS_TRAIN_CSV")
+    let path = std::env::var_os("STRESSLENS_DATA")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -8,7 +8,7 @@ use stresslens_core::mi::MiOptions;
 use stresslens_core::numeric::rank_by_mutual_information;
 
 fn train_file() -> PathBuf {
-    std::env::var_os("STRESSLENS_TRAIN_CSV")
+    std::env::var_os("STRESSLENS_DATA")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             PathBuf::from(env!("CARGO_MANIFEST_DIR"))
