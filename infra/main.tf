@@ -53,6 +53,7 @@ module "model_bucket" {
   noncurrent_version_days  = var.model_noncurrent_version_days
   noncurrent_versions_kept = var.emulator_compatible ? null : var.model_noncurrent_versions_kept
   force_destroy            = var.model_bucket_force_destroy
+  require_tls              = !var.emulator_compatible
   tags                     = local.tags
 }
 

@@ -18,7 +18,8 @@ variable "emulator_compatible" {
   description = <<-EOT
     Leave out what moto and LocalStack do not store, which would otherwise show as a change in every plan (or
     make the provider wait forever): tags on the streams (dropped on CreateStream), NewerNoncurrentVersions in
-    the lifecycle rule, the function's environment key (KMSKeyArn is not returned; AWS's own key is used).
+    the lifecycle rule, the function's environment key (KMSKeyArn is not returned; AWS's own key is used); and
+    the bucket's TLS-only policy, since emulators speak plain HTTP (moto enforces the policy on object calls).
   EOT
   type        = bool
   default     = false

@@ -26,6 +26,7 @@ module "stresslens" {
   shard_count                    = var.shard_count
   stream_retention_hours         = var.stream_retention_hours
   model_id                       = var.model_id
+  model_bucket_force_destroy     = var.model_bucket_force_destroy
   enable_function                = true
   lambda_zip                     = var.lambda_zip
   lambda_architecture            = var.lambda_architecture
@@ -39,4 +40,5 @@ module "stresslens" {
   trigger_parallelization_factor = var.trigger_parallelization_factor
   trigger_starting_position      = var.trigger_starting_position
   alarm_actions                  = var.alarm_actions
+  emulator_compatible            = var.emulator_compatible
 }

@@ -117,3 +117,9 @@ variable "alarm_actions" {
   type        = list(string)
   default     = []
 }
+
+variable "emulator_compatible" {
+  description = "Only for rehearsing deploy.sh on an emulator (AWS_ENDPOINT_URL + TF_VAR_emulator_compatible=true); see infra/variables.tf."
+  type        = bool
+  default     = false
+}

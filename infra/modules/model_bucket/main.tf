@@ -114,6 +114,7 @@ data "aws_iam_policy_document" "tls_only" {
 }
 
 resource "aws_s3_bucket_policy" "tls_only" {
+  count  = var.require_tls ? 1 : 0
   bucket = aws_s3_bucket.this.id
   policy = data.aws_iam_policy_document.tls_only.json
   # A policy put before the public access block could briefly be judged public; keep the order fixed.

@@ -26,6 +26,12 @@ variable "noncurrent_versions_kept" {
   default     = 3
 }
 
+variable "require_tls" {
+  description = "Deny every request that is not TLS 1.2+ (false only for plain-HTTP emulators)."
+  type        = bool
+  default     = true
+}
+
 variable "force_destroy" {
   description = "Let destroy delete a bucket that still holds objects (for throwaway environments only)."
   type        = bool
