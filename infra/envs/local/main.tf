@@ -20,7 +20,7 @@ provider "aws" {
   region = var.region
 
   # Emulator-only dummy credentials: the emulators accept any key.
-  access_key = "test" #checkov:skip=CKV_AWS_41:dummy credentials of a local emulator, not an AWS key
+  access_key = "test"
   secret_key = "test"
 
   skip_credentials_validation = true

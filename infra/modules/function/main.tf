@@ -1,7 +1,6 @@
 # The stresslens-lambda function (custom runtime, `bootstrap` in a zip) and its log group.
 
 resource "aws_cloudwatch_log_group" "this" {
-  #checkov:skip=CKV_AWS_338:Operational logs of a stateless scorer; retention is a variable (default 30 days) so each environment chooses its cost, not a fixed year.
   name              = "/aws/lambda/${var.function_name}"
   retention_in_days = var.log_retention_days
   kms_key_id        = var.kms_key_arn
@@ -12,7 +11,6 @@ resource "aws_lambda_function" "this" {
   #checkov:skip=CKV_AWS_117:The function talks only to regional AWS endpoints (Kinesis, S3, SQS); a VPC would add NAT or endpoints and cold-start cost for no isolation gain.
   #checkov:skip=CKV_AWS_116:A DLQ only covers asynchronous invocations; this function is invoked synchronously by the Kinesis event source mapping, whose on-failure destination (SQS) is configured in the trigger module.
   #checkov:skip=CKV_AWS_272:Code signing needs an AWS Signer profile outside this stack; the zip's integrity is pinned by source_code_hash.
-  #checkov:skip=CKV_AWS_115:Reserved concurrency is optional (var.reserved_concurrency); Kinesis already bounds concurrency to shards x parallelization factor.
   function_name                  = var.function_name
   description                    = "stresslens: score posts from Kinesis for stress"
   role                           = var.role_arn

@@ -89,7 +89,7 @@ data "aws_iam_policy_document" "xray" {
   statement {
     sid       = "WriteTraces"
     actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
-    resources = ["*"] #checkov:skip=CKV_AWS_356:X-Ray PutTraceSegments/PutTelemetryRecords support no resource ARN
+    resources = ["*"]
   }
 }
 
