@@ -31,6 +31,6 @@ echo "bench: running the scikit-learn reference on $DATA" >&2
 
 echo "bench: measuring stresslens on $DATA" >&2
 .venv-bench/bin/python scripts/lib/bench_stresslens.py \
-  --binary target/release/stresslens --model "$MODEL" --data "$DATA" \
+  --binary "${CARGO_TARGET_DIR:-target}/release/stresslens" --model "$MODEL" --data "$DATA" \
   --reference "$OUT/reference.json" --out "$OUT"
 cat "$OUT/performance.md"

@@ -439,7 +439,50 @@ fn export_tree(fitted: &SmartcoreForest, tree: usize) -> Result<CompactTree, For
             }
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(CompactTree { nodes })
+    Ok(CompactTree {
+        nodes: depth_first_layout(&nodes),
+    })
+}
+
+/// Reorders nodes depth first with the `<=` child right after its parent. smartcore stores trees breadth first,
+/// so a walk jumps across memory at every level; on our sparse rows most values are 0 and go to the `<=` side,
+/// so in this layout the usual path is read sequentially (scoring was dominated by those cache misses). Parents
+/// still precede their children, which keeps [`CompactTree::validate`]'s termination argument.
+fn depth_first_layout(nodes: &[CompactNode]) -> Vec<CompactNode> {
+    let mut order = Vec::with_capacity(nodes.len());
+    let mut stack = vec![0usize];
+    while let Some(index) = stack.pop() {
+        let Some(node) = nodes.get(index) else {
+            continue;
+        };
+        order.push(index);
+        if let CompactNode::Split { if_le, if_gt, .. } = *node {
+            stack.push(if_gt as usize);
+            stack.push(if_le as usize);
+        }
+    }
+    let mut new_index = vec![0u32; nodes.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new as u32;
+    }
+    let renumber = |i: u32| new_index.get(i as usize).copied().unwrap_or(u32::MAX);
+    order
+        .iter()
+        .map(|&old| match nodes[old] {
+            CompactNode::Split {
+                feature,
+                threshold,
+                if_le,
+                if_gt,
+            } => CompactNode::Split {
+                feature,
+                threshold,
+                if_le: renumber(if_le),
+                if_gt: renumber(if_gt),
+            },
+            leaf => leaf,
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -8,7 +8,11 @@ use crate::features::{FeaturePipeline, FeatureScratch};
 use crate::forest::Forest;
 use crate::prediction::ModelIdentity;
 use crate::record::Post;
+use rayon::prelude::*;
 use std::path::Path;
+
+/// Posts per parallel scoring task: large enough that buffers and task overhead are amortised.
+const PARALLEL_CHUNK: usize = 64;
 
 /// Scoring failed for a whole batch (never for bad records: those are rejected before scoring).
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -102,12 +106,24 @@ impl Model {
                 found: post.numeric.len(),
             });
         }
-        let mut scorer = Scorer::default();
-        posts
-            .iter()
+        // Chunks scored in parallel (rayon keeps their order); each chunk reuses one set of buffers.
+        let chunks: Vec<Result<Vec<f64>, ScoreError>> = posts
+            .par_chunks(PARALLEL_CHUNK)
             .enumerate()
-            .map(|(index, post)| scorer.score(self, post, index))
-            .collect()
+            .map(|(chunk, posts)| {
+                let mut scorer = Scorer::default();
+                posts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, post)| scorer.score(self, post, chunk * PARALLEL_CHUNK + i))
+                    .collect()
+            })
+            .collect();
+        let mut probabilities = Vec::with_capacity(posts.len());
+        for chunk in chunks {
+            probabilities.extend(chunk?);
+        }
+        Ok(probabilities)
     }
 
     /// Stress probabilities for rows of a labelled data set (which must hold the model's numeric fields).
