@@ -12,6 +12,7 @@ source scripts/lib/local-aws.sh
 
 POSTS=${POSTS:-$ROOT/events/posts/demo-posts.jsonl}
 MODEL_FILE=${MODEL:-$ROOT/models/stresslens-dreaddit.bin}
+[[ $MODEL_FILE == /* ]] || MODEL_FILE=$ROOT/$MODEL_FILE
 WAIT_S=${DEMO_WAIT_S:-180}
 DEMO_DIR=$STACK_DIR/demo
 CARGO=${CARGO:-cargo}
@@ -107,7 +108,8 @@ read_stream() {
       while [[ -n $it && $it != None ]]; do
         page=$(aws_cli kinesis get-records --shard-iterator "$it" --limit 10000 --output json)
         jq -c '.Records[].Data | @base64d | fromjson' <<<"$page" >>"$out.$shard"
-        if [[ $(jq '(.Records | length) == 0 and (.MillisBehindLatest // 0) == 0' <<<"$page") == true ]]; then break; fi
+        # Caught up with the tip of the shard: nothing more to read now.
+        if [[ $(jq '(.MillisBehindLatest // 0) == 0' <<<"$page") == true ]]; then break; fi
         it=$(jq -r '.NextShardIterator // empty' <<<"$page")
       done
     ) &
@@ -139,7 +141,7 @@ while :; do
 done
 
 python3 - "$POSTS" "$DEMO_DIR/predictions.jsonl" "$DEMO_DIR/rejects.jsonl" "$sent_posts" "$sent_total" <<'EOF'
-import json, sys
+import base64, json, sys
 
 posts_file, predictions_file, rejects_file, sent_posts, sent_total = sys.argv[1:]
 sent_posts, sent_total = int(sent_posts), int(sent_total)
@@ -165,11 +167,14 @@ for p in rows:
     print(f"{p['id']:<10} {'yes' if p['stress'] else 'no':<7} {p['probability']:>5.2f}  {snippet(text)}")
 if rejects:
     print()
-    print(f"{'rejected record':<30} {'reason':<14} message")
+    print(f"{'rejected record':<32} {'reason':<14} message")
+    print(f"{'-' * 32} {'-' * 14} {'-' * 40}")
     for r in rejects:
-        source = r.get("source") or {}
-        where = f"seq \u2026{str(source.get('sequence_number', '?'))[-8:]}"
-        print(f"{where:<30} {r.get('reason', '?'):<14} {snippet(str(r.get('message', '')), 70)}")
+        try:
+            original = base64.b64decode(r.get("data") or "").decode("utf-8", "replace")
+        except ValueError:
+            original = "?"
+        print(f"{snippet(original, 32):<32} {r.get('reason', '?'):<14} {snippet(str(r.get('message', '')), 60)}")
 stressed = sum(1 for p in rows if p["stress"])
 print()
 print(f"demo: {stressed} of {len(rows)} posts predicted stressed; {len(predictions) - len(rows)} replayed duplicates")

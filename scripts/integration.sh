@@ -9,6 +9,8 @@ cd "$ROOT"
 source scripts/lib/local-aws.sh
 CARGO=${CARGO:-cargo}
 INTEGRATION_TIMEOUT_S=${INTEGRATION_TIMEOUT_S:-1500}
+MODEL_FILE=${MODEL:-$ROOT/models/stresslens-dreaddit.bin}
+[[ $MODEL_FILE == /* ]] || MODEL_FILE=$ROOT/$MODEL_FILE
 
 started_stack=0
 cleanup() {
@@ -31,9 +33,9 @@ else
   started_stack=1
   scripts/stack.sh up
 fi
-scripts/provision-local.sh
+scripts/provision-local.sh "$MODEL_FILE"
 
 export LOCAL_ACCOUNT_ID=$(local_account_id)
-export STACK_OUTPUTS=$STACK_DIR/outputs.json
+export STACK_OUTPUTS=$STACK_DIR/outputs.json STRESSLENS_MODEL=$MODEL_FILE
 timeout --signal=INT "$INTEGRATION_TIMEOUT_S" \
   "$TESTS_VENV/bin/python" -m pytest -p no:cacheprovider -q -ra --durations=10 tests "$@"
