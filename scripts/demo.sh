@@ -7,7 +7,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-# shellcheck source=lib/local-aws.sh
+# shellcheck source=scripts/lib/local-aws.sh
 source scripts/lib/local-aws.sh
 
 POSTS=${POSTS:-$ROOT/events/posts/demo-posts.jsonl}

@@ -4,7 +4,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-# shellcheck source=lib/venv.sh
+# shellcheck source=scripts/lib/venv.sh
 source scripts/lib/venv.sh
 
 # command -> Debian package that provides it

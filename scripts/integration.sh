@@ -5,7 +5,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-# shellcheck source=lib/local-aws.sh
+# shellcheck source=scripts/lib/local-aws.sh
 source scripts/lib/local-aws.sh
 CARGO=${CARGO:-cargo}
 INTEGRATION_TIMEOUT_S=${INTEGRATION_TIMEOUT_S:-1500}
@@ -35,7 +35,8 @@ else
 fi
 scripts/provision-local.sh "$MODEL_FILE"
 
-export LOCAL_ACCOUNT_ID=$(local_account_id)
+LOCAL_ACCOUNT_ID=$(local_account_id)
+export LOCAL_ACCOUNT_ID
 export STACK_OUTPUTS=$STACK_DIR/outputs.json STRESSLENS_MODEL=$MODEL_FILE
 timeout --signal=INT "$INTEGRATION_TIMEOUT_S" \
   "$TESTS_VENV/bin/python" -m pytest -p no:cacheprovider -q -ra --durations=10 tests "$@"

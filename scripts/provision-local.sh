@@ -4,9 +4,9 @@
 # .stack/outputs.json. Usage: scripts/provision-local.sh [MODEL_FILE]   (default models/stresslens-dreaddit.bin)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-# shellcheck source=lib/local-aws.sh
+# shellcheck source=scripts/lib/local-aws.sh
 source "$ROOT/scripts/lib/local-aws.sh"
-# shellcheck source=lib/terraform.sh
+# shellcheck source=scripts/lib/terraform.sh
 source "$ROOT/scripts/lib/terraform.sh"
 
 MODEL_FILE=${1:-$ROOT/models/stresslens-dreaddit.bin}

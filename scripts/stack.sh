@@ -6,9 +6,9 @@
 # State (pid, log, LocalStack's filesystem root) lives in .stack/ in the checkout.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-# shellcheck source=lib/local-aws.sh
+# shellcheck source=scripts/lib/local-aws.sh
 source "$ROOT/scripts/lib/local-aws.sh"
-# shellcheck source=lib/venv.sh
+# shellcheck source=scripts/lib/venv.sh
 source "$ROOT/scripts/lib/venv.sh"
 
 PID_FILE=$STACK_DIR/stack.pid
