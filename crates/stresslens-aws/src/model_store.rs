@@ -1,7 +1,7 @@
 //! Fetching the model artifact's bytes from `s3://bucket/key` or a local path.
 
 use async_trait::async_trait;
-use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata};
+use aws_sdk_s3::error::ProvideErrorMetadata;
 use std::path::PathBuf;
 
 /// Where a model artifact lives.
@@ -98,11 +98,7 @@ impl ModelStore for S3ModelStore {
                     .await
                     .map_err(|e| {
                         let status = e.raw_response().map(|r| r.status().as_u16());
-                        error(classify_s3(
-                            e.code(),
-                            status,
-                            DisplayErrorContext(&e).to_string(),
-                        ))
+                        error(classify_s3(e.code(), status, crate::sink::concise(&e)))
                     })?;
                 let expected = output.content_length();
                 let bytes = output

@@ -3,7 +3,7 @@
 use crate::batcher::{Delivery, DeliveryReport, KinesisBatcher, RetryPolicy};
 use crate::sink::OutputRecord;
 use async_trait::async_trait;
-use aws_sdk_sqs::error::{DisplayErrorContext, ProvideErrorMetadata};
+use aws_sdk_sqs::error::ProvideErrorMetadata;
 use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
 use tokio::time::Instant;
 
@@ -115,7 +115,7 @@ impl QueueBatchSender for SqsBatchSender {
             .await
             .map_err(|e| {
                 call_error(
-                    format!("queue {}: {}", self.queue_url, DisplayErrorContext(&e)),
+                    format!("queue {}: {}", self.queue_url, crate::sink::concise(&e)),
                     e.code().map(str::to_string),
                 )
             })?;

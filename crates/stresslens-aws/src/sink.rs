@@ -87,9 +87,21 @@ impl RecordSink for KinesisRecordSink {
             Err(e) => Err(SinkError {
                 operation: "PutRecords",
                 code: e.code().map(str::to_string),
-                message: format!("stream {}: {}", self.stream, DisplayErrorContext(&e)),
+                message: format!("stream {}: {}", self.stream, concise(&e)),
             }),
         }
+    }
+}
+
+/// `Code: message` of a service error; the whole context for others (network, timeouts), where it is the cause.
+pub(crate) fn concise<E>(error: &E) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match (error.code(), error.message()) {
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        (Some(code), None) => code.to_string(),
+        _ => DisplayErrorContext(error).to_string(),
     }
 }
 

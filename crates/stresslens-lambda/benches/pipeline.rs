@@ -1,6 +1,6 @@
 //! decode + parse + features + score + serialise, in process, without network: the handler over the real default
 //! model (`models/stresslens-dreaddit.bin`) and a sink that accepts every record without keeping it.
-//! One core: a current-thread runtime (run with RAYON_NUM_THREADS=1 if the core parallelises scoring).
+//! One core: a current-thread runtime, and RAYON_NUM_THREADS=1 in case the core parallelises scoring.
 
 use async_trait::async_trait;
 use base64::engine::general_purpose::STANDARD;
@@ -51,11 +51,15 @@ fn event(n: usize, fields: &[String]) -> Value {
 }
 
 fn pipeline(c: &mut Criterion) {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../models/stresslens-dreaddit.bin"
-    );
-    let model = match Model::load_path(std::path::Path::new(path)) {
+    // STRESSLENS_MODEL: another artifact to measure with (default: the committed model)
+    let path = std::env::var("STRESSLENS_MODEL").unwrap_or_else(|_| {
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../models/stresslens-dreaddit.bin"
+        )
+        .to_string()
+    });
+    let model = match Model::load_path(std::path::Path::new(&path)) {
         Ok(model) => model,
         Err(e) => panic!("the benchmark needs the committed default model: {e}"),
     };

@@ -7,18 +7,10 @@ use stresslens_core::{ArtifactError, Model};
 /// The init fails; the message names `MODEL_URI`, its value and the cause.
 #[derive(Debug, thiserror::Error)]
 pub enum ModelLoadError {
-    #[error("cannot load the model from MODEL_URI={uri}: {}", .source.kind)]
-    Fetch {
-        uri: String,
-        #[source]
-        source: ModelStoreError,
-    },
-    #[error("cannot load the model from MODEL_URI={uri}: {}", .source.kind)]
-    Artifact {
-        uri: String,
-        #[source]
-        source: ArtifactError,
-    },
+    #[error("cannot load the model from MODEL_URI={uri}: {}", .cause.kind)]
+    Fetch { uri: String, cause: ModelStoreError },
+    #[error("cannot load the model from MODEL_URI={uri}: {}", .cause.kind)]
+    Artifact { uri: String, cause: ArtifactError },
 }
 
 /// A validated model and how long fetching and validating it took.
@@ -34,15 +26,15 @@ pub async fn load_model(store: &dyn ModelStore, uri: &str) -> Result<LoadedModel
     let bytes = store
         .fetch(uri)
         .await
-        .map_err(|source| ModelLoadError::Fetch {
+        .map_err(|cause| ModelLoadError::Fetch {
             uri: uri.to_string(),
-            source,
+            cause,
         })?;
     let fetch_time = started.elapsed();
     let started = Instant::now();
-    let model = Model::from_bytes(&bytes, uri).map_err(|source| ModelLoadError::Artifact {
+    let model = Model::from_bytes(&bytes, uri).map_err(|cause| ModelLoadError::Artifact {
         uri: uri.to_string(),
-        source,
+        cause,
     })?;
     Ok(LoadedModel {
         model,

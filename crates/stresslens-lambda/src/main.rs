@@ -83,7 +83,6 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            tracing::error!(error = format!("{e:#}"), "stresslens-lambda failed");
             eprintln!("stresslens-lambda: {e:#}");
             ExitCode::from(1)
         }
