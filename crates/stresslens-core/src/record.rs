@@ -115,8 +115,12 @@ pub fn parse_post(
             format!("record is not valid UTF-8 (byte {})", e.valid_up_to()),
         )
     })?;
-    let value: Value = serde_json::from_str(body)
-        .map_err(|e| Rejection::new(RejectReason::InvalidJson, format!("record is not valid JSON: {e}")))?;
+    let value: Value = serde_json::from_str(body).map_err(|e| {
+        Rejection::new(
+            RejectReason::InvalidJson,
+            format!("record is not valid JSON: {e}"),
+        )
+    })?;
     let Value::Object(fields) = value else {
         return Err(Rejection::new(
             RejectReason::InvalidJson,
@@ -134,7 +138,10 @@ pub fn post_from_object(
 ) -> Result<Post, Rejection> {
     let text = match fields.get("text") {
         None | Some(Value::Null) => {
-            return Err(Rejection::new(RejectReason::MissingField, "field `text` is missing"))
+            return Err(Rejection::new(
+                RejectReason::MissingField,
+                "field `text` is missing",
+            ))
         }
         Some(Value::String(text)) => text,
         Some(other) => {
@@ -145,7 +152,10 @@ pub fn post_from_object(
         }
     };
     if text.trim().is_empty() {
-        return Err(Rejection::new(RejectReason::EmptyText, "field `text` is empty"));
+        return Err(Rejection::new(
+            RejectReason::EmptyText,
+            "field `text` is empty",
+        ));
     }
     if text.len() > limits.max_text_bytes {
         return Err(Rejection::new(
@@ -238,7 +248,9 @@ mod tests {
 
     #[test]
     fn parses_a_full_record_with_numeric_strings() {
-        let post = parse(r#"{"id":"p-1","text":"so tired","lex_liwc_i":"3.5","sentiment":-0.25,"x":1}"#).unwrap();
+        let post =
+            parse(r#"{"id":"p-1","text":"so tired","lex_liwc_i":"3.5","sentiment":-0.25,"x":1}"#)
+                .unwrap();
         assert_eq!(
             post,
             Post {
@@ -254,29 +266,84 @@ mod tests {
         let cases: &[(&[u8], RejectReason, &str)] = &[
             (b"}{", RejectReason::InvalidJson, "record is not valid JSON"),
             (b"", RejectReason::InvalidJson, "record is not valid JSON"),
-            (b"\xff\xfe", RejectReason::NotUtf8, "record is not valid UTF-8 (byte 0)"),
-            (b"[1]", RejectReason::InvalidJson, "record must be a JSON object, found an array"),
-            (br#"{"lex_liwc_i":1,"sentiment":1}"#, RejectReason::MissingField, "field `text` is missing"),
-            (br#"{"text":42}"#, RejectReason::InvalidField, "field `text` must be a string, found a number"),
-            (br#"{"text":"  \n"}"#, RejectReason::EmptyText, "field `text` is empty"),
-            (br#"{"text":"a","sentiment":1}"#, RejectReason::MissingField, "numeric field `lex_liwc_i` is missing"),
-            (br#"{"text":"a","lex_liwc_i":null,"sentiment":1}"#, RejectReason::MissingField, "numeric field `lex_liwc_i` is null"),
-            (br#"{"text":"a","lex_liwc_i":"NaN","sentiment":1}"#, RejectReason::InvalidField, "numeric field `lex_liwc_i` is NaN, not a finite number"),
-            (br#"{"text":"a","lex_liwc_i":"inf","sentiment":1}"#, RejectReason::InvalidField, "numeric field `lex_liwc_i` is inf, not a finite number"),
-            (br#"{"text":"a","lex_liwc_i":true,"sentiment":1}"#, RejectReason::InvalidField, "numeric field `lex_liwc_i` must be a number or a numeric string, found a boolean"),
-            (br#"{"text":"a","lex_liwc_i":1,"sentiment":1,"id":[]}"#, RejectReason::InvalidField, "field `id` must be a string, found an array"),
+            (
+                b"\xff\xfe",
+                RejectReason::NotUtf8,
+                "record is not valid UTF-8 (byte 0)",
+            ),
+            (
+                b"[1]",
+                RejectReason::InvalidJson,
+                "record must be a JSON object, found an array",
+            ),
+            (
+                br#"{"lex_liwc_i":1,"sentiment":1}"#,
+                RejectReason::MissingField,
+                "field `text` is missing",
+            ),
+            (
+                br#"{"text":42}"#,
+                RejectReason::InvalidField,
+                "field `text` must be a string, found a number",
+            ),
+            (
+                br#"{"text":"  \n"}"#,
+                RejectReason::EmptyText,
+                "field `text` is empty",
+            ),
+            (
+                br#"{"text":"a","sentiment":1}"#,
+                RejectReason::MissingField,
+                "numeric field `lex_liwc_i` is missing",
+            ),
+            (
+                br#"{"text":"a","lex_liwc_i":null,"sentiment":1}"#,
+                RejectReason::MissingField,
+                "numeric field `lex_liwc_i` is null",
+            ),
+            (
+                br#"{"text":"a","lex_liwc_i":"NaN","sentiment":1}"#,
+                RejectReason::InvalidField,
+                "numeric field `lex_liwc_i` is NaN, not a finite number",
+            ),
+            (
+                br#"{"text":"a","lex_liwc_i":"inf","sentiment":1}"#,
+                RejectReason::InvalidField,
+                "numeric field `lex_liwc_i` is inf, not a finite number",
+            ),
+            (
+                br#"{"text":"a","lex_liwc_i":true,"sentiment":1}"#,
+                RejectReason::InvalidField,
+                "numeric field `lex_liwc_i` must be a number or a numeric string, found a boolean",
+            ),
+            (
+                br#"{"text":"a","lex_liwc_i":1,"sentiment":1,"id":[]}"#,
+                RejectReason::InvalidField,
+                "field `id` must be a string, found an array",
+            ),
         ];
         for (data, reason, message) in cases {
             let rejection = parse_post(data, &fields(), RecordLimits::default()).unwrap_err();
-            assert_eq!(rejection.reason, *reason, "{:?}", String::from_utf8_lossy(data));
-            assert!(rejection.message.starts_with(message), "{}", rejection.message);
+            assert_eq!(
+                rejection.reason,
+                *reason,
+                "{:?}",
+                String::from_utf8_lossy(data)
+            );
+            assert!(
+                rejection.message.starts_with(message),
+                "{}",
+                rejection.message
+            );
         }
     }
 
     #[test]
     fn bare_nan_literal_is_invalid_json() {
         assert_eq!(
-            parse(r#"{"text":"a","lex_liwc_i":NaN,"sentiment":1}"#).unwrap_err().reason,
+            parse(r#"{"text":"a","lex_liwc_i":NaN,"sentiment":1}"#)
+                .unwrap_err()
+                .reason,
             RejectReason::InvalidJson
         );
     }
@@ -284,7 +351,9 @@ mod tests {
     #[test]
     fn lone_surrogate_is_rejected_and_pairs_are_kept() {
         assert_eq!(
-            parse(r#"{"text":"a \ud800 b","lex_liwc_i":1,"sentiment":1}"#).unwrap_err().reason,
+            parse(r#"{"text":"a \ud800 b","lex_liwc_i":1,"sentiment":1}"#)
+                .unwrap_err()
+                .reason,
             RejectReason::InvalidJson
         );
         let post = parse(r#"{"text":"ok \ud83d\ude00","lex_liwc_i":1,"sentiment":1}"#).unwrap();
@@ -298,7 +367,10 @@ mod tests {
         assert_eq!(ok.text, "abcd");
         let long = parse_post(r#"{"text":"abcdé"}"#.as_bytes(), &[], limits).unwrap_err();
         assert_eq!(long.reason, RejectReason::TextTooLong);
-        assert_eq!(long.message, "field `text` has 6 bytes, more than the limit of 4");
+        assert_eq!(
+            long.message,
+            "field `text` has 6 bytes, more than the limit of 4"
+        );
     }
 
     #[test]
