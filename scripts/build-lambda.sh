@@ -15,6 +15,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
 CARGO=${CARGO:-cargo}
+TARGET_DIR=${CARGO_TARGET_DIR:-target}
 PROFILE=${CARGO_PROFILE:-dist}
 WANT_ARCH=${LAMBDA_ARCH:-arm64}
 DIST=$ROOT/dist
@@ -63,7 +64,7 @@ report() {
 if [[ $WANT_ARCH == arm64 ]] && "$CARGO" lambda --version >/dev/null 2>&1; then
   say "cargo-lambda found: cargo lambda build --release --arm64 --output-format zip"
   "$CARGO" lambda build --release --arm64 --output-format zip -p stresslens-lambda
-  cp target/lambda/stresslens-lambda/bootstrap.zip "$ZIP"
+  cp "$TARGET_DIR/lambda/stresslens-lambda/bootstrap.zip" "$ZIP"
   echo arm64 >"$ARCH_FILE"
   report arm64
   exit 0
@@ -89,7 +90,7 @@ if [[ $WANT_ARCH == arm64 ]]; then
     export CC_aarch64_unknown_linux_gnu=aarch64-linux-gnu-gcc
     export AR_aarch64_unknown_linux_gnu=aarch64-linux-gnu-ar
     "$CARGO" build --locked --profile "$PROFILE" --target "$ARM_TARGET" -p stresslens-lambda
-    binary=target/$ARM_TARGET/$PROFILE/stresslens-lambda
+    binary=$TARGET_DIR/$ARM_TARGET/$PROFILE/stresslens-lambda
     check_glibc "$binary"
     package "$binary" arm64
     report arm64
@@ -110,7 +111,7 @@ case $host in
 esac
 say "building for the host ($arch) with cargo --profile $PROFILE"
 "$CARGO" build --locked --profile "$PROFILE" -p stresslens-lambda
-binary=target/$PROFILE/stresslens-lambda
+binary=$TARGET_DIR/$PROFILE/stresslens-lambda
 check_glibc "$binary"
 package "$binary" "$arch"
 report "$arch"
