@@ -201,6 +201,55 @@ impl Forest {
         Some(votes as f64 / self.trees.len() as f64)
     }
 
+    /// Share of trees voting stress for each of `n_rows` dense rows stored one after another in `rows`
+    /// (`n_rows * width` values), or `None` when `rows` is too short. Same answers as
+    /// [`probability_dense`](Self::probability_dense) row by row, faster: [`LANES`] rows walk each tree in
+    /// lockstep, so the memory loads of independent walks overlap instead of waiting for each other.
+    pub fn probabilities_dense_block(&self, rows: &[f32], n_rows: usize) -> Option<Vec<f64>> {
+        let width = self.width();
+        if rows.len() < n_rows.checked_mul(width)? || self.trees.is_empty() {
+            return None;
+        }
+        let mut votes = vec![0u32; n_rows];
+        for tree in &self.trees {
+            for start in (0..n_rows).step_by(LANES) {
+                let lanes = LANES.min(n_rows - start);
+                let mut at = [0usize; LANES];
+                let mut walking = lanes;
+                while walking > 0 {
+                    walking = 0;
+                    for lane in 0..lanes {
+                        if let Some(CompactNode::Split {
+                            feature,
+                            threshold,
+                            if_le,
+                            if_gt,
+                        }) = tree.nodes.get(at[lane])
+                        {
+                            let value = rows
+                                .get((start + lane) * width + *feature as usize)
+                                .copied()
+                                .unwrap_or(0.0);
+                            at[lane] = if value <= *threshold {
+                                *if_le as usize
+                            } else {
+                                *if_gt as usize
+                            };
+                            walking += 1;
+                        }
+                    }
+                }
+                for lane in 0..lanes {
+                    if let Some(CompactNode::Leaf { stress: true }) = tree.nodes.get(at[lane]) {
+                        votes[start + lane] += 1;
+                    }
+                }
+            }
+        }
+        let trees = self.trees.len() as f64;
+        Some(votes.into_iter().map(|v| f64::from(v) / trees).collect())
+    }
+
     /// Share of trees voting stress for a sparse row; `scratch` is reused between calls (any content).
     /// `None` when an index is outside the forest's width.
     pub fn probability_sparse(
@@ -217,6 +266,9 @@ impl Forest {
         self.probability_dense(scratch)
     }
 }
+
+/// Rows walked through a tree together by [`Forest::probabilities_dense_block`].
+pub const LANES: usize = 8;
 
 /// Training rows as a dense column-major `f32` matrix (what smartcore's tree learner reads).
 #[derive(Debug, Clone, PartialEq)]
@@ -587,6 +639,28 @@ mod tests {
         }
         // training accuracy of a bagged forest on its own (slightly noisy) data
         assert!(correct >= 380, "{correct}/400");
+    }
+
+    #[test]
+    fn block_scoring_equals_row_by_row_scoring() {
+        let (x, labels) = synthetic(300);
+        let forest = train(&x, &labels, &params(5), &|| {}).unwrap();
+        // 19 rows: two full blocks of lanes and a partial one
+        let rows: Vec<Vec<f32>> = (0..19).map(|r| row(&x, r * 7)).collect();
+        let flat: Vec<f32> = rows.concat();
+        let expected: Vec<f64> = rows
+            .iter()
+            .map(|r| forest.probability_dense(r).unwrap())
+            .collect();
+        assert_eq!(
+            forest.probabilities_dense_block(&flat, 19).unwrap(),
+            expected
+        );
+        assert_eq!(forest.probabilities_dense_block(&flat[1..], 19), None);
+        assert_eq!(
+            forest.probabilities_dense_block(&[], 0).unwrap(),
+            Vec::<f64>::new()
+        );
     }
 
     #[test]

@@ -111,12 +111,7 @@ impl Model {
             .par_chunks(PARALLEL_CHUNK)
             .enumerate()
             .map(|(chunk, posts)| {
-                let mut scorer = Scorer::default();
-                posts
-                    .iter()
-                    .enumerate()
-                    .map(|(i, post)| scorer.score(self, post, chunk * PARALLEL_CHUNK + i))
-                    .collect()
+                Scorer::default().score_block(self, posts, chunk * PARALLEL_CHUNK)
             })
             .collect();
         let mut probabilities = Vec::with_capacity(posts.len());
@@ -157,25 +152,49 @@ struct Scorer {
 }
 
 impl Scorer {
-    fn score(&mut self, model: &Model, post: &Post, index: usize) -> Result<f64, ScoreError> {
-        model
-            .pipeline
-            .transform_post_into(
-                post,
-                &mut self.features,
-                &mut self.indices,
-                &mut self.values,
-            )
-            .map_err(|e| ScoreError::Features {
-                index,
-                message: e.to_string(),
-            })?;
+    /// Probabilities of `posts` (the first is post `first_index` of the batch, for error messages).
+    fn score_block(
+        &mut self,
+        model: &Model,
+        posts: &[Post],
+        first_index: usize,
+    ) -> Result<Vec<f64>, ScoreError> {
+        let width = model.forest.width();
+        self.dense.clear();
+        self.dense.resize(posts.len() * width, 0.0);
+        for (offset, post) in posts.iter().enumerate() {
+            let index = first_index + offset;
+            model
+                .pipeline
+                .transform_post_into(
+                    post,
+                    &mut self.features,
+                    &mut self.indices,
+                    &mut self.values,
+                )
+                .map_err(|e| ScoreError::Features {
+                    index,
+                    message: e.to_string(),
+                })?;
+            let row = &mut self.dense[offset * width..(offset + 1) * width];
+            for (&column, &value) in self.indices.iter().zip(&self.values) {
+                let cell = row
+                    .get_mut(column as usize)
+                    .ok_or_else(|| ScoreError::Features {
+                        index,
+                        message: format!(
+                            "feature column {column} is outside the forest's width {width}"
+                        ),
+                    })?;
+                *cell = value;
+            }
+        }
         model
             .forest
-            .probability_sparse(&self.indices, &self.values, &mut self.dense)
+            .probabilities_dense_block(&self.dense, posts.len())
             .ok_or_else(|| ScoreError::Features {
-                index,
-                message: "feature row does not fit the forest".into(),
+                index: first_index,
+                message: "feature rows do not fit the forest".into(),
             })
     }
 }
