@@ -218,19 +218,19 @@ impl Forest {
                 let mut walking = lanes;
                 while walking > 0 {
                     walking = 0;
-                    for lane in 0..lanes {
+                    for (lane, node) in at.iter_mut().enumerate().take(lanes) {
                         if let Some(CompactNode::Split {
                             feature,
                             threshold,
                             if_le,
                             if_gt,
-                        }) = tree.nodes.get(at[lane])
+                        }) = tree.nodes.get(*node)
                         {
                             let value = rows
                                 .get((start + lane) * width + *feature as usize)
                                 .copied()
                                 .unwrap_or(0.0);
-                            at[lane] = if value <= *threshold {
+                            *node = if value <= *threshold {
                                 *if_le as usize
                             } else {
                                 *if_gt as usize
@@ -239,9 +239,9 @@ impl Forest {
                         }
                     }
                 }
-                for lane in 0..lanes {
-                    if let Some(CompactNode::Leaf { stress: true }) = tree.nodes.get(at[lane]) {
-                        votes[start + lane] += 1;
+                for (vote, &node) in votes[start..start + lanes].iter_mut().zip(&at) {
+                    if let Some(CompactNode::Leaf { stress: true }) = tree.nodes.get(node) {
+                        *vote += 1;
                     }
                 }
             }
