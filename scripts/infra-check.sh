@@ -32,11 +32,11 @@ cleanup() {
     kill "$MOTO_PID" 2>/dev/null || true
     wait "$MOTO_PID" 2>/dev/null || true
   fi
-  if [[ $rc -eq 0 && -z ${INFRA_CHECK_LOGS:-} ]]; then
+  # The work dir (state, Terraform data dirs, default logs) goes unless it holds the logs of a failed run.
+  if [[ -n ${INFRA_CHECK_LOGS:-} || $rc -eq 0 ]]; then
     rm -rf "$WORK"
-  else
-    echo "infra-check: logs kept in $LOGS" >&2
   fi
+  [[ $rc -eq 0 && -z ${INFRA_CHECK_LOGS:-} ]] || echo "infra-check: logs kept in $LOGS" >&2
 }
 trap cleanup EXIT
 
