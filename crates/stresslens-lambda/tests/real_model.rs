@@ -95,3 +95,27 @@ async fn a_truncated_artifact_names_the_uri() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn the_committed_default_model_scores_the_clean_sample_event() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/stresslens-dreaddit.bin");
+    let store = BytesStore(std::fs::read(&path).unwrap());
+    let loaded = load_model(&store, "models/stresslens-dreaddit.bin")
+        .await
+        .unwrap();
+    let mut h = accepting();
+    h.deps.scorer = Arc::new(loaded.model);
+    let handled = run(&h, &events_file("clean.json")).await;
+    assert_eq!(failures(&handled), json!({"batchItemFailures": []}));
+    let probabilities: Vec<f64> = written(&h.predictions)
+        .iter()
+        .map(|p| p["probability"].as_f64().unwrap())
+        .collect();
+    // share of the 200 trees voting stress; posts 0, 2 and 4 are the stressed ones
+    assert_eq!(probabilities, vec![0.87, 0.03, 0.905, 0.04, 0.905, 0.02]);
+    let stress: Vec<bool> = written(&h.predictions)
+        .iter()
+        .map(|p| p["stress"].as_bool().unwrap())
+        .collect();
+    assert_eq!(stress, vec![true, false, true, false, true, false]);
+}
