@@ -223,7 +223,8 @@ fn numeric_field(fields: &Map<String, Value>, name: &str) -> Result<f64, Rejecti
     }
 }
 
-fn json_kind(value: &Value) -> &'static str {
+/// How a JSON value is named in rejection messages ("a number", "an array", ...).
+pub fn json_kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

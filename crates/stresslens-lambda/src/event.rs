@@ -156,16 +156,7 @@ pub fn explain_double_encoding(bytes: &[u8], rejection: Rejection) -> Rejection 
     }
 }
 
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
+use stresslens_core::record::json_kind as kind;
 
 #[cfg(test)]
 mod tests {
