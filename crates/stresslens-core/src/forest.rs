@@ -500,7 +500,7 @@ fn export_tree(fitted: &SmartcoreForest, tree: usize) -> Result<CompactTree, For
 /// so a walk jumps across memory at every level; on our sparse rows most values are 0 and go to the `<=` side,
 /// so in this layout the usual path is read sequentially (scoring was dominated by those cache misses). Parents
 /// still precede their children, which keeps [`CompactTree::validate`]'s termination argument.
-fn depth_first_layout(nodes: &[CompactNode]) -> Vec<CompactNode> {
+pub(crate) fn depth_first_layout(nodes: &[CompactNode]) -> Vec<CompactNode> {
     let mut order = Vec::with_capacity(nodes.len());
     let mut stack = vec![0usize];
     while let Some(index) = stack.pop() {

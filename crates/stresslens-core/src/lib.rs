@@ -16,6 +16,7 @@ pub mod numeric;
 pub mod prediction;
 pub mod record;
 mod shortword;
+pub mod skipwalk;
 pub mod text;
 pub mod train;
 pub mod vocab;

@@ -8,7 +8,9 @@ use crate::features::{FeaturePipeline, FeatureScratch};
 use crate::forest::Forest;
 use crate::prediction::ModelIdentity;
 use crate::record::Post;
+use crate::skipwalk::{SkipWalkForest, SkipWalkScratch};
 use rayon::prelude::*;
+use std::cell::RefCell;
 use std::path::Path;
 
 /// Posts per parallel scoring task: large enough that buffers and task overhead are amortised.
@@ -35,13 +37,21 @@ pub struct Model {
     header: ArtifactHeader,
     pipeline: FeaturePipeline,
     forest: Forest,
+    /// The forest indexed for fast sparse scoring (built at load, not stored in the artifact).
+    scorer: SkipWalkForest,
 }
 
 impl Model {
     /// Decodes and validates an artifact; `source` names it in errors (`s3://bucket/key` or a path).
     pub fn from_bytes(bytes: &[u8], source: &str) -> Result<Model, ArtifactError> {
         let decoded = artifact::decode(bytes, source)?;
+        let scorer =
+            SkipWalkForest::new(&decoded.payload.forest).map_err(|message| ArtifactError {
+                source_name: source.to_string(),
+                kind: ArtifactErrorKind::Invalid(message),
+            })?;
         Ok(Model {
+            scorer,
             identity: ModelIdentity {
                 name: decoded.header.name.clone(),
                 version: decoded.header.version.clone(),
@@ -111,7 +121,11 @@ impl Model {
             .par_chunks(PARALLEL_CHUNK)
             .enumerate()
             .map(|(chunk, posts)| {
-                Scorer::default().score_block(self, posts, chunk * PARALLEL_CHUNK)
+                SCORER.with(|scorer| match scorer.try_borrow_mut() {
+                    Ok(mut scorer) => scorer.score_block(self, posts, chunk * PARALLEL_CHUNK),
+                    // Only if scoring re-entered itself on this thread: fresh buffers, same answers.
+                    Err(_) => Scorer::default().score_block(self, posts, chunk * PARALLEL_CHUNK),
+                })
             })
             .collect();
         let mut probabilities = Vec::with_capacity(posts.len());
@@ -127,12 +141,12 @@ impl Model {
             .pipeline
             .try_transform_dataset(data, rows)
             .map_err(|e| ScoreError::Dataset(e.to_string()))?;
-        let mut scratch = Vec::new();
+        let mut scratch = SkipWalkScratch::default();
         (0..matrix.n_rows())
             .map(|row| {
                 let (indices, values) = matrix.row(row);
-                self.forest
-                    .probability_sparse(indices, values, &mut scratch)
+                self.scorer
+                    .probability(indices, values, &mut scratch)
                     .ok_or_else(|| ScoreError::Features {
                         index: row,
                         message: "feature row does not fit the forest".into(),
@@ -142,13 +156,19 @@ impl Model {
     }
 }
 
-/// Buffers reused across posts so scoring a batch allocates once.
+thread_local! {
+    /// Kept between batches: its word cache (surface word -> column) is most of what makes features fast, and
+    /// rebuilding it for every batch would cost a stemming per distinct word.
+    static SCORER: RefCell<Scorer> = RefCell::new(Scorer::default());
+}
+
+/// Buffers reused across posts and batches, so scoring allocates only while they grow.
 #[derive(Default)]
 struct Scorer {
     features: FeatureScratch,
     indices: Vec<u32>,
     values: Vec<f32>,
-    dense: Vec<f32>,
+    forest: SkipWalkScratch,
 }
 
 impl Scorer {
@@ -159,42 +179,34 @@ impl Scorer {
         posts: &[Post],
         first_index: usize,
     ) -> Result<Vec<f64>, ScoreError> {
-        let width = model.forest.width();
-        self.dense.clear();
-        self.dense.resize(posts.len() * width, 0.0);
-        for (offset, post) in posts.iter().enumerate() {
-            let index = first_index + offset;
-            model
-                .pipeline
-                .transform_post_into(
-                    post,
-                    &mut self.features,
-                    &mut self.indices,
-                    &mut self.values,
-                )
-                .map_err(|e| ScoreError::Features {
-                    index,
-                    message: e.to_string(),
-                })?;
-            let row = &mut self.dense[offset * width..(offset + 1) * width];
-            for (&column, &value) in self.indices.iter().zip(&self.values) {
-                let cell = row
-                    .get_mut(column as usize)
+        posts
+            .iter()
+            .enumerate()
+            .map(|(offset, post)| {
+                let index = first_index + offset;
+                model
+                    .pipeline
+                    .transform_post_into(
+                        post,
+                        &mut self.features,
+                        &mut self.indices,
+                        &mut self.values,
+                    )
+                    .map_err(|e| ScoreError::Features {
+                        index,
+                        message: e.to_string(),
+                    })?;
+                model
+                    .scorer
+                    .probability(&self.indices, &self.values, &mut self.forest)
                     .ok_or_else(|| ScoreError::Features {
                         index,
                         message: format!(
-                            "feature column {column} is outside the forest's width {width}"
+                            "a feature column is outside the forest's width {}",
+                            model.scorer.width()
                         ),
-                    })?;
-                *cell = value;
-            }
-        }
-        model
-            .forest
-            .probabilities_dense_block(&self.dense, posts.len())
-            .ok_or_else(|| ScoreError::Features {
-                index: first_index,
-                message: "feature rows do not fit the forest".into(),
+                    })
             })
+            .collect()
     }
 }

@@ -38,7 +38,7 @@ impl PartialEq for Vocabulary {
 #[derive(Debug, Clone, Default)]
 pub struct UnigramCache {
     vocabulary_id: u64,
-    columns: HashMap<ShortWord, u32>,
+    columns: FxHashMap<ShortWord, u32>,
 }
 
 /// A fitted vocabulary with the document frequency of each of its terms (same order) and the number of documents.
