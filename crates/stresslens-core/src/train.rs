@@ -34,7 +34,9 @@ pub fn default_feature_config() -> FeatureConfig {
 /// Forest of the tuned default model.
 pub fn default_forest_params() -> ForestParams {
     ForestParams {
-        n_trees: 200,
+        // 100 trees: CV F1 0.7818 +- 0.0189 against 0.7824 +- 0.0174 for 200, at half the scoring time and size.
+        // Leaves of 3-5 samples, min_samples_split 10 or 60 trees cost 0.004-0.008 CV F1.
+        n_trees: 100,
         max_depth: None,
         min_samples_split: 2,
         min_samples_leaf: 1,
