@@ -35,10 +35,14 @@ pub struct SkipWalkForest {
     /// Bit per node: always looked at by a walk.
     stop: Vec<u64>,
     /// Skippable splits of feature `f` are `by_feature_node[by_feature_start[f]..by_feature_start[f + 1]]`,
-    /// ordered by threshold (`by_feature_threshold`, ascending).
+    /// ordered by threshold.
     by_feature_start: Vec<u32>,
-    by_feature_threshold: Vec<f32>,
     by_feature_node: Vec<u32>,
+    /// The distinct thresholds of feature `f`, ascending, are `levels[level_start[f]..level_start[f + 1]]`, each
+    /// with the end (in `by_feature_node`) of the splits at or below it. Word counts have a handful of levels
+    /// (0.5, 1.5, ...), so a short forward scan finds the splits a value sends to `>`.
+    level_start: Vec<u32>,
+    levels: Vec<(f32, u32)>,
 }
 
 /// One node, 12 bytes (a walk reads one cache line per node it looks at).
@@ -52,7 +56,7 @@ struct Node {
 }
 
 /// Trees walked together for one post, so that their memory loads overlap.
-const LANES: usize = 8;
+const LANES: usize = 16;
 
 /// Per-post buffers of [`SkipWalkForest::probability`]; reuse between posts.
 #[derive(Debug, Default, Clone)]
@@ -150,14 +154,35 @@ impl SkipWalkForest {
         for f in 0..width {
             by_feature_start[f + 1] += by_feature_start[f];
         }
+        let mut level_start = Vec::with_capacity(width + 1);
+        let mut levels: Vec<(f32, u32)> = Vec::new();
+        for f in 0..width {
+            level_start.push(levels.len() as u32);
+            let (start, end) = (
+                by_feature_start[f] as usize,
+                by_feature_start[f + 1] as usize,
+            );
+            let first_level = levels.len();
+            for (offset, &(_, t, _)) in skippable[start..end].iter().enumerate() {
+                let split_end = (start + offset + 1) as u32;
+                let same_level =
+                    levels.len() > first_level && levels.last().is_some_and(|l| l.0 == t);
+                match levels.last_mut() {
+                    Some(last) if same_level => last.1 = split_end,
+                    _ => levels.push((t, split_end)),
+                }
+            }
+        }
+        level_start.push(levels.len() as u32);
         Ok(SkipWalkForest {
             width,
             roots,
             nodes: compact,
             stop,
             by_feature_start,
-            by_feature_threshold: skippable.iter().map(|s| s.1).collect(),
             by_feature_node: skippable.iter().map(|s| s.2).collect(),
+            level_start,
+            levels,
         })
     }
 
@@ -207,14 +232,18 @@ impl SkipWalkForest {
     /// them for NaN, as a compare would).
     fn mark_splits_going_right(&self, column: usize, value: f32, marked: &mut [u64]) {
         let start = self.by_feature_start[column] as usize;
-        let end = self.by_feature_start[column + 1] as usize;
-        let thresholds = &self.by_feature_threshold[start..end];
-        let going_right = if value.is_nan() {
-            thresholds.len()
+        let levels =
+            &self.levels[self.level_start[column] as usize..self.level_start[column + 1] as usize];
+        let end = if value.is_nan() {
+            self.by_feature_start[column + 1] as usize
         } else {
-            thresholds.partition_point(|&t| t < value)
+            levels
+                .iter()
+                .take_while(|(threshold, _)| *threshold < value)
+                .last()
+                .map_or(start, |&(_, end)| end as usize)
         };
-        for &node in &self.by_feature_node[start..start + going_right] {
+        for &node in &self.by_feature_node[start..end] {
             marked[node as usize / 64] |= 1 << (node % 64);
         }
     }
