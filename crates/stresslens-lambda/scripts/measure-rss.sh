@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Peak RSS of the real stresslens-lambda binary handling one 10,000-record Kinesis event with the default model
 # loaded from S3, writing its predictions with PutRecords to a Kinesis stream: both served by a throw-away moto
-# server on 127.0.0.1 (system python3 with moto). Prints the figure and fails above the budget.
+# server on 127.0.0.1 (system python3 with moto, serving one request at a time: see scripts/lib/moto_serial_server.py).
+# Prints the figure; fails above the budget or when a prediction is missing from the stream.
 #   crates/stresslens-lambda/scripts/measure-rss.sh [RECORDS] [BUDGET_MIB]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -25,7 +26,7 @@ python3 -c 'import moto.server, boto3' 2>/dev/null || { echo "measure-rss: pytho
 BIN=$ROOT/target/release/stresslens-lambda
 python3 "$ROOT/events/generate.py" --records "$RECORDS" --out "$WORK/event.json"
 
-python3 -m moto.server -H 127.0.0.1 -p "$PORT" >"$WORK/moto.log" 2>&1 &
+python3 "$ROOT/scripts/lib/moto_serial_server.py" 127.0.0.1 "$PORT" >"$WORK/moto.log" 2>&1 &
 MOTO_PID=$!
 export AWS_ENDPOINT_URL=http://127.0.0.1:$PORT AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=eu-west-1 AWS_DEFAULT_REGION=eu-west-1
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
@@ -55,10 +56,12 @@ k = boto3.client("kinesis")
 total = 0
 for shard in k.list_shards(StreamName="rss-predictions")["Shards"]:
     it = k.get_shard_iterator(StreamName="rss-predictions", ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
-    while it:
+    empty = 0
+    while it and empty < 3:  # a page can be empty before the end of the shard
         out = k.get_records(ShardIterator=it, Limit=10000)
         total += len(out["Records"])
-        it = out.get("NextShardIterator") if out["Records"] else None
+        empty = 0 if out["Records"] else empty + 1
+        it = out.get("NextShardIterator")
 print(total)
 PY
 )
@@ -67,4 +70,5 @@ WALL=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$WORK/stde
 MIB=$(awk -v k="$KIB" 'BEGIN { printf "%.1f", k / 1024 }')
 echo "records=$RECORDS predictions_written=$WRITTEN peak_rss_kib=$KIB peak_rss_mib=$MIB wall=$WALL budget_mib=$BUDGET_MIB"
 grep -h '"_aws"' "$WORK/stderr.log" | head -1 >&2 || true
+(( WRITTEN == RECORDS )) || { echo "measure-rss: $RECORDS records in, $WRITTEN predictions on the stream" >&2; exit 1; }
 (( KIB <= BUDGET_MIB * 1024 )) || { echo "measure-rss: over the ${BUDGET_MIB} MiB budget" >&2; exit 1; }
