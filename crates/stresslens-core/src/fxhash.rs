@@ -1,6 +1,6 @@
 //! A fast, unkeyed hash (the Firefox/rustc "Fx" hash) for maps whose keys are fixed when they are built: the stop
 //! words and a fitted vocabulary. Inputs only look keys up, never insert, so crafted collisions cannot grow a
-//! probe sequence; maps that grow from input keep std's keyed SipHash.
+//! probe sequence; maps that grow from input use foldhash with a random per-process seed.
 
 use std::hash::{BuildHasherDefault, Hasher};
 

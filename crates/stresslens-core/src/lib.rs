@@ -20,6 +20,7 @@ pub mod skipwalk;
 pub mod text;
 pub mod train;
 pub mod vocab;
+mod words;
 
 pub use model::{ArtifactError, Model, ScoreError};
 pub use prediction::{ModelIdentity, PredictionRecord, SourceCoordinates};

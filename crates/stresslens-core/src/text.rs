@@ -12,11 +12,11 @@
 
 use crate::fxhash::FxHashSet;
 use crate::shortword::ShortWord;
+use crate::words::{words, Words};
 use rust_stemmers::{Algorithm, Stemmer};
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
-use unicode_segmentation::UnicodeSegmentation;
 
 const STOP_WORDS_FILE: &str = include_str!("english_stop_words.txt");
 
@@ -51,7 +51,8 @@ pub struct Terms {
     spans: Vec<Range<usize>>,
     /// word -> its stem, or `None` for a word that is dropped (stop word, digit, one character). Only words and
     /// stems that fit a [`ShortWord`] are cached (nearly all).
-    stem_cache: HashMap<ShortWord, Option<ShortWord>>,
+    /// Seeded per process like [`crate::vocab::UnigramCache`]'s map (keys come from input).
+    stem_cache: HashMap<ShortWord, Option<ShortWord>, foldhash::fast::RandomState>,
 }
 
 impl Terms {
@@ -64,7 +65,7 @@ impl Terms {
         self.clean(text);
         self.stems.clear();
         self.spans.clear();
-        for word in self.cleaned.unicode_words() {
+        for word in words(&self.cleaned) {
             let start = self.stems.len();
             let key = ShortWord::new(word);
             match key.and_then(|key| self.stem_cache.get(&key)) {
@@ -105,8 +106,8 @@ impl Terms {
     }
 
     /// The words of the text last given to [`Terms::clean`] (step 4).
-    pub(crate) fn cleaned_words(&self) -> unicode_segmentation::UnicodeWords<'_> {
-        self.cleaned.unicode_words()
+    pub(crate) fn cleaned_words(&self) -> Words<'_> {
+        words(&self.cleaned)
     }
 
     pub fn len(&self) -> usize {
