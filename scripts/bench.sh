@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Speed and size, side by side with the scikit-learn reference on the same machine and file:
-#   1. criterion benches (scoring a batch of 500, artifact loading) unless BENCH_CRITERION=0;
+#   1. criterion benches (scoring a batch of 500 and the whole train file, artifact loading) unless BENCH_CRITERION=0;
 #   2. ../shared/bench/sklearn_reference.py (in .venv-bench from requirements/bench.txt);
 #   3. the release `stresslens` binary: batch throughput, cold process load+score of one post, artifact size,
 #      peak RSS while scoring every post of the file (/usr/bin/time -v).
@@ -32,5 +32,5 @@ echo "bench: running the scikit-learn reference on $DATA" >&2
 echo "bench: measuring stresslens on $DATA" >&2
 .venv-bench/bin/python scripts/lib/bench_stresslens.py \
   --binary "${CARGO_TARGET_DIR:-target}/release/stresslens" --model "$MODEL" --data "$DATA" \
-  --reference "$OUT/reference.json" --out "$OUT"
+  --reference "$OUT/reference.json" --out "$OUT" --criterion "${CARGO_TARGET_DIR:-target}/criterion"
 cat "$OUT/performance.md"

@@ -1,8 +1,12 @@
-//! Scoring a batch of 500 posts with the committed model (or, without it, a small model trained on the fixture).
+//! Scoring with the committed model (or, without it, a small model trained on the fixture):
+//! - `score/batch_of_500`: 500 posts written for the benchmark;
+//! - `score/dreaddit_train`: every post of the Dreaddit train file (`STRESSLENS_DATA`, default
+//!   `../shared/data/...`; skipped when absent), in one `score_batch` call: what the scikit-learn reference's batch
+//!   figure measures (features + forest over the 2,838 posts, in process). `scripts/bench.sh` reads its estimate.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use stresslens_core::dataset::Dataset;
 use stresslens_core::train::{train_artifact, TrainConfig};
 use stresslens_core::{Model, Post};
@@ -66,7 +70,34 @@ fn score_batch(c: &mut Criterion) {
     group.bench_function("batch_of_500", |b| {
         b.iter(|| model.score_batch(black_box(&batch)).expect("score"))
     });
+    if let Some(posts) = dreaddit_posts(&model) {
+        group.throughput(Throughput::Elements(posts.len() as u64));
+        group.bench_function("dreaddit_train", |b| {
+            b.iter(|| model.score_batch(black_box(&posts)).expect("score"))
+        });
+    }
     group.finish();
+}
+
+/// Every post of the Dreaddit train file with the model's numeric fields, or `None` when the file is absent.
+fn dreaddit_posts(model: &Model) -> Option<Vec<Post>> {
+    let path = std::env::var_os("STRESSLENS_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../../shared/data/dreaddit/dreaddit-train.csv")
+        });
+    let data = match Dataset::from_csv_path(&path) {
+        Ok(data) => data,
+        Err(e) => {
+            eprintln!("note: skipping score/dreaddit_train: {e}");
+            return None;
+        }
+    };
+    let posts: Vec<Post> = (0..data.len())
+        .filter_map(|row| data.post(row, model.numeric_fields()))
+        .collect();
+    (posts.len() == data.len()).then_some(posts)
 }
 
 criterion_group!(benches, score_batch);

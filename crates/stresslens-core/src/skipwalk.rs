@@ -1,7 +1,8 @@
 //! Scoring a [`Forest`] on sparse rows by skipping the runs of "word absent" splits.
 //!
 //! The trees are grown to purity on word counts, so a walk mostly follows long chains of splits on words the post
-//! does not contain (mean leaf depth about 50), each a memory load and a compare that can only go to the `<=` side.
+//! does not contain (27 nodes per tree on the training posts, of which 5 matter), each a memory load and a compare
+//! that can only go to the `<=` side.
 //! In the depth-first layout the `<=` child of node `i` is node `i + 1`, so such a chain is a run of consecutive
 //! node indices, and a walk can jump over the whole run at once if it knows where the run stops mattering.
 //!
