@@ -81,6 +81,26 @@ pub enum CompactNode {
     },
 }
 
+impl CompactNode {
+    /// The same node with its child indices passed through `f` (renumbering, offsetting).
+    pub(crate) fn map_children(self, f: impl Fn(u32) -> u32) -> CompactNode {
+        match self {
+            CompactNode::Split {
+                feature,
+                threshold,
+                if_le,
+                if_gt,
+            } => CompactNode::Split {
+                feature,
+                threshold,
+                if_le: f(if_le),
+                if_gt: f(if_gt),
+            },
+            leaf => leaf,
+        }
+    }
+}
+
 /// A decision tree as flat nodes; node 0 is the root.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CompactTree {
@@ -520,20 +540,7 @@ pub(crate) fn depth_first_layout(nodes: &[CompactNode]) -> Vec<CompactNode> {
     let renumber = |i: u32| new_index.get(i as usize).copied().unwrap_or(u32::MAX);
     order
         .iter()
-        .map(|&old| match nodes[old] {
-            CompactNode::Split {
-                feature,
-                threshold,
-                if_le,
-                if_gt,
-            } => CompactNode::Split {
-                feature,
-                threshold,
-                if_le: renumber(if_le),
-                if_gt: renumber(if_gt),
-            },
-            leaf => leaf,
-        })
+        .map(|&old| nodes[old].map_children(renumber))
         .collect()
 }
 

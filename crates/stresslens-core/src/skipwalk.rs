@@ -76,22 +76,11 @@ impl SkipWalkForest {
             let start = u32::try_from(nodes.len()).map_err(|_| "forest too large".to_string())?;
             roots.push(start);
             // Re-laid out here so that the `<=` child is always the next node, whatever the artifact's order.
-            for node in depth_first_layout(&tree.nodes) {
-                nodes.push(match node {
-                    CompactNode::Split {
-                        feature,
-                        threshold,
-                        if_le,
-                        if_gt,
-                    } => CompactNode::Split {
-                        feature,
-                        threshold,
-                        if_le: if_le.saturating_add(start),
-                        if_gt: if_gt.saturating_add(start),
-                    },
-                    leaf => leaf,
-                });
-            }
+            nodes.extend(
+                depth_first_layout(&tree.nodes)
+                    .into_iter()
+                    .map(|node| node.map_children(|child| child.saturating_add(start))),
+            );
         }
         let count = nodes.len();
         u32::try_from(count).map_err(|_| "forest too large".to_string())?;
