@@ -3,14 +3,13 @@
 use crate::Outcome;
 use anyhow::{Context, Result};
 use clap::Args;
-use rayon::prelude::*;
 use serde::Serialize;
 use std::io::{BufRead, BufWriter, Write};
 use std::path::PathBuf;
-use stresslens_core::record::{parse_post, RecordLimits, RejectReason};
+use stresslens_core::record::{parse_post, Post, RecordLimits, RejectReason};
 use stresslens_core::{Model, PredictionRecord};
 
-/// Lines parsed, scored and written together (bounded memory whatever the input size).
+/// Posts scored together (bounded memory whatever the input size).
 const CHUNK: usize = 512;
 
 #[derive(Args, Debug)]
@@ -60,7 +59,6 @@ pub fn run(args: PredictArgs) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-#[derive(Default)]
 struct Stats {
     scored: u64,
     rejected: u64,
@@ -72,8 +70,11 @@ fn predict_lines(
     out: &mut impl Write,
     input_name: &str,
 ) -> Result<Stats> {
-    let mut stats = Stats::default();
-    let mut chunk: Vec<(u64, Vec<u8>)> = Vec::with_capacity(CHUNK);
+    let mut stats = Stats {
+        scored: 0,
+        rejected: 0,
+    };
+    let mut chunk = Chunk::default();
     let mut line = Vec::new();
     let mut number = 0u64;
     loop {
@@ -89,40 +90,10 @@ fn predict_lines(
         if body.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        chunk.push((number, body.to_vec()));
-        if chunk.len() == CHUNK {
-            predict_chunk(model, &mut chunk, out, &mut stats)?;
-        }
-    }
-    predict_chunk(model, &mut chunk, out, &mut stats)?;
-    Ok(stats)
-}
-
-fn trim_line_end(line: &[u8]) -> &[u8] {
-    let line = line.strip_suffix(b"\n").unwrap_or(line);
-    line.strip_suffix(b"\r").unwrap_or(line)
-}
-
-/// Parses, scores and writes a chunk of numbered lines (emptied). Parsing and serialising run on every core, like
-/// scoring (rayon keeps the order): one thread doing them was most of the time of a large input. Rejections go to
-/// stderr and predictions to stdout in line order.
-fn predict_chunk(
-    model: &Model,
-    chunk: &mut Vec<(u64, Vec<u8>)>,
-    out: &mut impl Write,
-    stats: &mut Stats,
-) -> Result<()> {
-    let parsed: Vec<_> = chunk
-        .par_iter()
-        .map(|(_, body)| parse_post(body, model.numeric_fields(), RecordLimits::default()))
-        .collect();
-    let mut numbers = Vec::with_capacity(chunk.len());
-    let mut posts = Vec::with_capacity(chunk.len());
-    for ((number, _), parsed) in chunk.drain(..).zip(parsed) {
-        match parsed {
+        match parse_post(body, model.numeric_fields(), RecordLimits::default()) {
             Ok(post) => {
-                numbers.push(number);
-                posts.push(post);
+                chunk.lines.push(number);
+                chunk.posts.push(post);
             }
             Err(rejection) => {
                 stats.rejected += 1;
@@ -134,35 +105,51 @@ fn predict_chunk(
                 eprintln!("{}", serde_json::to_string(&report)?);
             }
         }
+        if chunk.posts.len() == CHUNK {
+            stats.scored += write_chunk(model, &mut chunk, out)?;
+        }
     }
-    if posts.is_empty() {
-        return Ok(());
+    stats.scored += write_chunk(model, &mut chunk, out)?;
+    Ok(stats)
+}
+
+fn trim_line_end(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// Accepted posts waiting to be scored, with their line numbers.
+#[derive(Default)]
+struct Chunk {
+    lines: Vec<u64>,
+    posts: Vec<Post>,
+}
+
+fn write_chunk(model: &Model, chunk: &mut Chunk, out: &mut impl Write) -> Result<u64> {
+    if chunk.posts.is_empty() {
+        return Ok(0);
     }
-    let probabilities = model.score_batch(&posts)?;
+    let probabilities = model.score_batch(&chunk.posts)?;
+    let count = chunk.posts.len() as u64;
     let scored_at = PredictionRecord::timestamp(chrono::Utc::now());
     let threshold = model.threshold();
-    let lines: Vec<serde_json::Result<Vec<u8>>> = numbers
-        .into_par_iter()
-        .zip(posts.into_par_iter())
-        .zip(probabilities.into_par_iter())
-        .map(|((number, post), probability)| {
-            let record = PredictionRecord {
-                id: post.id.unwrap_or_else(|| format!("line-{number}")),
-                stress: probability >= threshold,
-                probability,
-                threshold,
-                model: model.identity().clone(),
-                source: None,
-                scored_at: scored_at.clone(),
-            };
-            let mut line = serde_json::to_vec(&record)?;
-            line.push(b'\n');
-            Ok(line)
-        })
-        .collect();
-    for line in lines {
-        out.write_all(&line?).context("cannot write to stdout")?;
-        stats.scored += 1;
+    for ((number, post), probability) in chunk
+        .lines
+        .drain(..)
+        .zip(chunk.posts.drain(..))
+        .zip(probabilities)
+    {
+        let record = PredictionRecord {
+            id: post.id.unwrap_or_else(|| format!("line-{number}")),
+            stress: probability >= threshold,
+            probability,
+            threshold,
+            model: model.identity().clone(),
+            source: None,
+            scored_at: scored_at.clone(),
+        };
+        serde_json::to_writer(&mut *out, &record).context("cannot write to stdout")?;
+        out.write_all(b"\n").context("cannot write to stdout")?;
     }
-    Ok(())
+    Ok(count)
 }
