@@ -47,16 +47,21 @@ fn events_file(name: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
-#[tokio::test]
-async fn golden_predictions_through_the_real_model() {
-    let loaded = load_model(&BytesStore(artifact()), "s3://fixtures/lambda-fixture.bin")
-        .await
-        .unwrap();
+/// Loads `artifact` as the cold start does and returns the predictions written for events/clean.json, after
+/// checking that the batch succeeded.
+async fn predictions_for_the_clean_event(artifact: Vec<u8>, uri: &str) -> Vec<Value> {
+    let loaded = load_model(&BytesStore(artifact), uri).await.unwrap();
     let mut h = accepting();
     h.deps.scorer = Arc::new(loaded.model);
     let handled = run(&h, &events_file("clean.json")).await;
     assert_eq!(failures(&handled), json!({"batchItemFailures": []}));
-    let predictions = written(&h.predictions);
+    written(&h.predictions)
+}
+
+#[tokio::test]
+async fn golden_predictions_through_the_real_model() {
+    let predictions =
+        predictions_for_the_clean_event(artifact(), "s3://fixtures/lambda-fixture.bin").await;
     let got: Vec<(String, f64, bool)> = predictions
         .iter()
         .map(|p| {
@@ -99,21 +104,18 @@ async fn a_truncated_artifact_names_the_uri() {
 #[tokio::test]
 async fn the_committed_default_model_scores_the_clean_sample_event() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/stresslens-dreaddit.bin");
-    let store = BytesStore(std::fs::read(&path).unwrap());
-    let loaded = load_model(&store, "models/stresslens-dreaddit.bin")
-        .await
-        .unwrap();
-    let mut h = accepting();
-    h.deps.scorer = Arc::new(loaded.model);
-    let handled = run(&h, &events_file("clean.json")).await;
-    assert_eq!(failures(&handled), json!({"batchItemFailures": []}));
-    let probabilities: Vec<f64> = written(&h.predictions)
+    let predictions = predictions_for_the_clean_event(
+        std::fs::read(&path).unwrap(),
+        "models/stresslens-dreaddit.bin",
+    )
+    .await;
+    let probabilities: Vec<f64> = predictions
         .iter()
         .map(|p| p["probability"].as_f64().unwrap())
         .collect();
     // share of the 100 trees voting stress; posts 0, 2 and 4 are the stressed ones
     assert_eq!(probabilities, vec![0.86, 0.05, 0.95, 0.05, 0.91, 0.01]);
-    let stress: Vec<bool> = written(&h.predictions)
+    let stress: Vec<bool> = predictions
         .iter()
         .map(|p| p["stress"].as_bool().unwrap())
         .collect();
