@@ -2,9 +2,10 @@
 //! - `score/batch_of_500`: 500 posts written for the benchmark;
 //! - `score/dreaddit_train`: every post of the Dreaddit train file (`STRESSLENS_DATA`, default
 //!   `../shared/data/...`; skipped when absent), in one `score_batch` call: what the scikit-learn reference's batch
-//!   figure measures (features + forest over the 2,838 posts, in process). `scripts/bench.sh` reads its estimate.
+//!   figure measures (features + forest over the 2,838 posts, in process). `scripts/bench.sh` reads its estimate;
+//! - `score/dreaddit_train_cold_caches`: the same on new threads, whose per-thread word caches start empty.
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use stresslens_core::dataset::Dataset;
@@ -74,6 +75,20 @@ fn score_batch(c: &mut Criterion) {
         group.throughput(Throughput::Elements(posts.len() as u64));
         group.bench_function("dreaddit_train", |b| {
             b.iter(|| model.score_batch(black_box(&posts)).expect("score"))
+        });
+        // The same batch on threads that have never scored: their word caches start empty, so every distinct
+        // word of the file is cleaned, stemmed and looked up once (what a fresh process or a cold Lambda pays).
+        group.bench_function("dreaddit_train_cold_caches", |b| {
+            b.iter_batched_ref(
+                || {
+                    rayon::ThreadPoolBuilder::new()
+                        .num_threads(rayon::current_num_threads())
+                        .build()
+                        .expect("thread pool")
+                },
+                |pool| pool.install(|| model.score_batch(black_box(&posts)).expect("score")),
+                BatchSize::PerIteration,
+            )
         });
     }
     group.finish();
