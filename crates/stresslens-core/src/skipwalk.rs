@@ -1,231 +1,340 @@
 //! Scoring a [`Forest`] on sparse rows by skipping the runs of "word absent" splits.
 //!
 //! The trees are grown to purity on word counts, so a walk mostly follows long chains of splits on words the post
-//! does not contain (27 nodes per tree on the training posts, of which 5 matter), each a memory load and a compare
-//! that can only go to the `<=` side.
-//! In the depth-first layout the `<=` child of node `i` is node `i + 1`, so such a chain is a run of consecutive
-//! node indices, and a walk can jump over the whole run at once if it knows where the run stops mattering.
+//! does not contain (27 nodes per tree on the training posts, of which about 7 matter), each a memory load and a
+//! compare that can only go to the `<=` side. Trees are laid out depth first with the `<=` child right after its
+//! parent, so such a chain is a run of consecutive nodes, and a walk can jump over the whole run at once if it
+//! knows where the run stops mattering.
 //!
-//! Nodes are split in two kinds when the index is built:
-//! - **stop** nodes: leaves and every split on a feature that has a negative threshold somewhere (the
-//!   standardised numeric features). A walk always looks at them (compare with the row's value).
-//! - **skippable** nodes: splits on features whose thresholds are all `>= 0` (word counts and weights). For a
-//!   feature absent from a sparse row (value 0) such a split always goes to `<=`. Per post, the few skippable
-//!   splits that go the other way are *marked*: for each non-zero feature of the row, its splits with
-//!   `threshold < value`, found in a per-feature list sorted by threshold.
+//! What is stored, one after another for all trees in that order, are *positions*: the splits, and the leaves
+//! that are a `<=` child. A leaf that is a `>` child lives in its parent instead, so the structure that walks read
+//! at random is a third smaller than the trees. Features are of two kinds:
+//! - **word** features: every threshold is `>= 0` (counts and weights). An absent word (value 0) sends every one
+//!   of its splits to `<=`. Per post, the few word splits that go to `>` are *marked*: for each non-zero word of
+//!   the row, its splits with `threshold < value`, found in a per-feature list sorted by threshold.
+//! - **dense** features: some threshold is negative (the standardised numeric features). Each distinct threshold
+//!   of a dense feature is a *level*; per post, a bit per level says whether the post's value exceeds it, so a
+//!   dense split decides with one bit test instead of a compare against a row value.
 //!
-//! A walk then goes from node `i` to the first node at or after `i` that is a stop or marked (one bit scan over
-//! `stop | marked`), decides there by comparing with the dense row, and repeats until a leaf. Every node it jumps
-//! over is an unmarked skippable split, which goes to `i + 1` whatever the row: the answers equal
-//! [`Forest::probability_dense`] exactly (a test compares them on random rows), for any row, including NaN
-//! (which goes to `>` at a stop and marks every split of its feature).
+//! Dense splits and leaves are *stops*. A walk goes from position `i` to the first position at or after `i` that
+//! is a stop or a marked split (one bit scan over a per-post copy of the stops with the marks added), and there:
+//! a leaf is the tree's vote, a marked split goes to its `>` child, a dense split to whichever side its level bit
+//! says. Every position it jumps over is an unmarked word split, whose `<=` child is the next position: where the
+//! dense walk goes too, whatever the row. So the answers equal [`Forest::probability_dense`] exactly (tests compare
+//! them on random rows, NaN and negative values included: NaN exceeds no threshold in a compare, so it goes to `>`
+//! everywhere, and here it marks every split of its word and sets every level of its dense feature).
+//!
+//! Sixteen walks (trees) go in lockstep so that their memory loads overlap, and a step has no branch on the data
+//! (the side a split sends a post to is a coin toss for the branch predictor, and mispredictions cost more than
+//! the loads).
 
 use crate::forest::{depth_first_layout, CompactNode, Forest};
 
-/// `feature` value of a leaf voting stress / no stress.
-const LEAF_STRESS: u32 = u32::MAX;
-const LEAF_CALM: u32 = u32::MAX - 1;
+/// [`Position::gt`]: the `>` child is a leaf (then [`LEAF_STRESS`] is its vote); otherwise it is a position.
+const LEAF: u32 = 1 << 31;
+const LEAF_STRESS: u32 = 1 << 30;
+/// [`Position::test`]: a split of a dense feature; the low bits are its level.
+const DENSE: u32 = 1 << 31;
+const LEVEL_MASK: u32 = DENSE - 1;
+/// Positions must leave the [`LEAF`] bits free.
+const MAX_POSITIONS: usize = 1 << 30;
+
+/// A split or a `<=` leaf, 8 bytes. A walk needs no feature or threshold here: a word split it stops at is marked
+/// (it goes to `>`), a dense split's level bit gives the answer, and a leaf is encoded as a split that always goes
+/// to `>`, into [`LEAF`] with its vote.
+#[derive(Debug, Clone, Copy)]
+struct Position {
+    gt: u32,
+    test: u32,
+}
+
+/// The thresholds of one dense feature are `levels[start..end]`, ascending and distinct.
+#[derive(Debug, Clone)]
+struct DenseFeature {
+    feature: u32,
+    start: u32,
+    end: u32,
+}
 
 /// A [`Forest`] re-indexed for [`SkipWalkForest::probability`]. Built once per loaded model (a few ms).
 #[derive(Debug, Clone)]
 pub struct SkipWalkForest {
     width: usize,
-    /// Index of each tree's root in the node arrays (trees stored one after another, each depth first).
+    trees: usize,
+    /// Stress votes of the trees that are a single leaf.
+    constant_stress_votes: u32,
+    /// Position of every other tree's root.
     roots: Vec<u32>,
-    nodes: Vec<Node>,
-    /// Bit per node: always looked at by a walk.
+    positions: Vec<Position>,
+    /// A leaf after all trees, where parked lanes step.
+    parked: u32,
+    /// Bit per position: a dense split or a leaf.
     stop: Vec<u64>,
-    /// Skippable splits of feature `f` are `by_feature_node[by_feature_start[f]..by_feature_start[f + 1]]`,
-    /// ordered by threshold.
-    by_feature_start: Vec<u32>,
-    by_feature_node: Vec<u32>,
-    /// The distinct thresholds of feature `f`, ascending, are `levels[level_start[f]..level_start[f + 1]]`, each
-    /// with the end (in `by_feature_node`) of the splits at or below it. Word counts have a handful of levels
-    /// (0.5, 1.5, ...), so a short forward scan finds the splits a value sends to `>`.
-    level_start: Vec<u32>,
-    levels: Vec<(f32, u32)>,
+    /// Word splits of feature `f` are `word_splits[word_start[f]..word_start[f + 1]]`, ordered by threshold.
+    word_start: Vec<u32>,
+    word_splits: Vec<u32>,
+    /// The distinct thresholds of word feature `f`, ascending, are `word_levels[word_level_start[f]..
+    /// word_level_start[f + 1]]`, each with the end (in `word_splits`) of the splits at or below it. Word counts
+    /// have a handful of levels (0.5, 1.5, ...), so a short forward scan finds the splits a value sends to `>`.
+    word_level_start: Vec<u32>,
+    word_levels: Vec<(f32, u32)>,
+    dense: Vec<DenseFeature>,
+    levels: Vec<f32>,
 }
 
-/// One node, 12 bytes (a walk reads one cache line per node it looks at).
-#[derive(Debug, Clone, Copy)]
-struct Node {
-    threshold: f32,
-    /// The split feature, or [`LEAF_STRESS`] / [`LEAF_CALM`].
-    feature: u32,
-    /// The `>` child (global index); the `<=` child of a split is the next node.
-    if_gt: u32,
-}
-
-/// Trees walked together for one post, so that their memory loads overlap.
-const LANES: usize = 16;
+/// Walks in lockstep.
+const LANES: usize = 4;
 
 /// Per-post buffers of [`SkipWalkForest::probability`]; reuse between posts.
 #[derive(Debug, Default, Clone)]
 pub struct SkipWalkScratch {
-    dense: Vec<f32>,
-    marked: Vec<u64>,
+    /// The row's values by column; all zeros between calls.
+    row: Vec<f32>,
+    /// Bit per position: a stop, or a word split this post sends to `>`.
+    looked_at: Vec<u64>,
+    /// Bit per dense level: this post's value of its feature is above it.
+    above: Vec<u64>,
 }
 
 impl SkipWalkForest {
     /// Re-indexes a validated forest.
     pub fn new(forest: &Forest) -> Result<SkipWalkForest, String> {
         let width = forest.width();
-        let mut roots = Vec::with_capacity(forest.trees().len());
-        let mut nodes: Vec<CompactNode> = Vec::new();
+        let mut dense_feature = vec![false; width];
         for tree in forest.trees() {
-            let start = u32::try_from(nodes.len()).map_err(|_| "forest too large".to_string())?;
-            roots.push(start);
-            // Re-laid out here so that the `<=` child is always the next node, whatever the artifact's order.
-            nodes.extend(
-                depth_first_layout(&tree.nodes)
-                    .into_iter()
-                    .map(|node| node.map_children(|child| child.saturating_add(start))),
-            );
-        }
-        let count = nodes.len();
-        u32::try_from(count).map_err(|_| "forest too large".to_string())?;
-
-        let mut has_negative_threshold = vec![false; width];
-        for node in &nodes {
-            if let CompactNode::Split {
-                feature, threshold, ..
-            } = *node
-            {
-                let slot = has_negative_threshold
-                    .get_mut(feature as usize)
-                    .ok_or_else(|| format!("split on feature {feature}, the width is {width}"))?;
-                *slot |= threshold < 0.0 || threshold.is_nan();
+            for node in &tree.nodes {
+                if let CompactNode::Split {
+                    feature, threshold, ..
+                } = *node
+                {
+                    if threshold.is_nan() {
+                        return Err(format!("a split on feature {feature} has a NaN threshold"));
+                    }
+                    let slot = dense_feature.get_mut(feature as usize).ok_or_else(|| {
+                        format!("split on feature {feature}, the width is {width}")
+                    })?;
+                    *slot |= threshold < 0.0;
+                }
             }
         }
 
-        let mut compact = Vec::with_capacity(count);
-        let mut stop = vec![0u64; count.div_ceil(64)];
-        let mut skippable: Vec<(u32, f32, u32)> = Vec::new();
-        for (index, node) in nodes.iter().enumerate() {
-            let is_stop = match *node {
-                CompactNode::Leaf { stress } => {
-                    compact.push(Node {
-                        threshold: 0.0,
-                        feature: if stress { LEAF_STRESS } else { LEAF_CALM },
-                        if_gt: 0,
-                    });
-                    true
-                }
-                CompactNode::Split {
-                    feature: f,
-                    threshold: t,
-                    if_le,
-                    if_gt: gt,
-                } => {
-                    if if_le as usize != index + 1 || gt as usize <= index || gt as usize >= count {
-                        return Err(format!("node {index} is not in depth-first order"));
-                    }
-                    compact.push(Node {
-                        threshold: t,
-                        feature: f,
-                        if_gt: gt,
-                    });
-                    let dense_feature = has_negative_threshold[f as usize];
-                    if !dense_feature {
-                        skippable.push((f, t, index as u32));
-                    }
-                    dense_feature
-                }
-            };
-            if is_stop {
-                stop[index / 64] |= 1 << (index % 64);
-            }
-        }
-        skippable.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
-        let mut by_feature_start = vec![0u32; width + 1];
-        for &(f, _, _) in &skippable {
-            by_feature_start[f as usize + 1] += 1;
-        }
-        for f in 0..width {
-            by_feature_start[f + 1] += by_feature_start[f];
-        }
-        let mut level_start = Vec::with_capacity(width + 1);
-        let mut levels: Vec<(f32, u32)> = Vec::new();
-        for f in 0..width {
-            level_start.push(levels.len() as u32);
-            let (start, end) = (
-                by_feature_start[f] as usize,
-                by_feature_start[f + 1] as usize,
-            );
-            let first_level = levels.len();
-            for (offset, &(_, t, _)) in skippable[start..end].iter().enumerate() {
-                let split_end = (start + offset + 1) as u32;
-                let same_level =
-                    levels.len() > first_level && levels.last().is_some_and(|l| l.0 == t);
-                match levels.last_mut() {
-                    Some(last) if same_level => last.1 = split_end,
-                    _ => levels.push((t, split_end)),
-                }
-            }
-        }
-        level_start.push(levels.len() as u32);
-        Ok(SkipWalkForest {
+        let mut index = SkipWalkForest {
             width,
-            roots,
-            nodes: compact,
-            stop,
-            by_feature_start,
-            by_feature_node: skippable.iter().map(|s| s.2).collect(),
-            level_start,
-            levels,
-        })
+            trees: forest.trees().len(),
+            constant_stress_votes: 0,
+            roots: Vec::new(),
+            positions: Vec::new(),
+            parked: 0,
+            stop: Vec::new(),
+            word_start: Vec::new(),
+            word_splits: Vec::new(),
+            word_level_start: Vec::new(),
+            word_levels: Vec::new(),
+            dense: Vec::new(),
+            levels: Vec::new(),
+        };
+        // (feature, threshold, position) of every word split and of every dense split.
+        let mut word: Vec<(u32, f32, u32)> = Vec::new();
+        let mut dense: Vec<(u32, f32, u32)> = Vec::new();
+        let mut stops: Vec<u32> = Vec::new();
+        for tree in forest.trees() {
+            // Re-laid out here so that the `<=` child is always the next node, whatever the artifact's order.
+            let nodes = depth_first_layout(&tree.nodes);
+            if let Some(CompactNode::Leaf { stress }) = nodes.first() {
+                index.constant_stress_votes += u32::from(*stress);
+                continue;
+            }
+            // A node has a position if it is a split or the `<=` child of one (the node right after a split).
+            let mut position_of = vec![u32::MAX; nodes.len()];
+            let mut next = index.positions.len();
+            for (local, node) in nodes.iter().enumerate() {
+                let after_split =
+                    local > 0 && matches!(nodes.get(local - 1), Some(CompactNode::Split { .. }));
+                if matches!(node, CompactNode::Split { .. }) || after_split {
+                    position_of[local] = u32::try_from(next)
+                        .ok()
+                        .filter(|&p| (p as usize) < MAX_POSITIONS)
+                        .ok_or("forest too large")?;
+                    next += 1;
+                }
+            }
+            index.roots.push(position_of[0]);
+            let leaf = |stress: bool| LEAF | if stress { LEAF_STRESS } else { 0 };
+            for (local, node) in nodes.iter().enumerate() {
+                let position = position_of[local];
+                if position == u32::MAX {
+                    continue;
+                }
+                match *node {
+                    CompactNode::Leaf { stress } => {
+                        stops.push(position);
+                        index.positions.push(Position {
+                            gt: leaf(stress),
+                            test: 0,
+                        });
+                    }
+                    CompactNode::Split {
+                        feature,
+                        threshold,
+                        if_le,
+                        if_gt,
+                    } => {
+                        if if_le as usize != local + 1 || if_gt as usize <= local {
+                            return Err(format!("node {local} is not in depth-first order"));
+                        }
+                        let gt = match nodes.get(if_gt as usize) {
+                            Some(CompactNode::Leaf { stress }) => leaf(*stress),
+                            Some(CompactNode::Split { .. }) => position_of[if_gt as usize],
+                            None => return Err(format!("node {local} points past its tree")),
+                        };
+                        let test = if dense_feature[feature as usize] {
+                            stops.push(position);
+                            dense.push((feature, threshold, position));
+                            DENSE
+                        } else {
+                            word.push((feature, threshold, position));
+                            0
+                        };
+                        index.positions.push(Position { gt, test });
+                    }
+                }
+            }
+        }
+
+        index.parked = u32::try_from(index.positions.len())
+            .ok()
+            .filter(|&p| (p as usize) < MAX_POSITIONS)
+            .ok_or("forest too large")?;
+        stops.push(index.parked);
+        index.positions.push(Position { gt: LEAF, test: 0 });
+        index.stop = vec![0u64; index.positions.len().div_ceil(64)];
+        for position in stops {
+            index.stop[position as usize / 64] |= 1 << (position % 64);
+        }
+        index.index_dense_levels(&mut dense)?;
+        index.index_word_splits(&mut word);
+        Ok(index)
+    }
+
+    /// Numbers the distinct thresholds of every dense feature and stores each dense split's level.
+    fn index_dense_levels(&mut self, dense: &mut [(u32, f32, u32)]) -> Result<(), String> {
+        dense.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        for run in dense.chunk_by(|a, b| a.0 == b.0) {
+            let start = self.levels.len() as u32;
+            for &(_, threshold, position) in run {
+                if self.levels.len() as u32 == start || self.levels.last() != Some(&threshold) {
+                    self.levels.push(threshold);
+                }
+                let level = self.levels.len() as u32 - 1;
+                if level > LEVEL_MASK {
+                    return Err("too many distinct thresholds in the forest".into());
+                }
+                if let Some(node) = self.positions.get_mut(position as usize) {
+                    node.test |= level;
+                }
+            }
+            self.dense.push(DenseFeature {
+                feature: run[0].0,
+                start,
+                end: self.levels.len() as u32,
+            });
+        }
+        Ok(())
+    }
+
+    /// Builds the per-feature lists of word splits, sorted by threshold, and their levels.
+    fn index_word_splits(&mut self, word: &mut [(u32, f32, u32)]) {
+        word.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
+        self.word_start = vec![0u32; self.width + 1];
+        for &(f, _, _) in word.iter() {
+            self.word_start[f as usize + 1] += 1;
+        }
+        for f in 0..self.width {
+            self.word_start[f + 1] += self.word_start[f];
+        }
+        self.word_level_start = Vec::with_capacity(self.width + 1);
+        for f in 0..self.width {
+            self.word_level_start.push(self.word_levels.len() as u32);
+            let (start, end) = (self.word_start[f] as usize, self.word_start[f + 1] as usize);
+            let first_level = self.word_levels.len();
+            for (offset, &(_, t, _)) in word[start..end].iter().enumerate() {
+                let split_end = (start + offset + 1) as u32;
+                let same_level = self.word_levels.len() > first_level
+                    && self.word_levels.last().is_some_and(|last| last.0 == t);
+                match self.word_levels.last_mut() {
+                    Some(last) if same_level => last.1 = split_end,
+                    _ => self.word_levels.push((t, split_end)),
+                }
+            }
+        }
+        self.word_level_start.push(self.word_levels.len() as u32);
+        self.word_splits = word.iter().map(|s| s.2).collect();
     }
 
     pub fn width(&self) -> usize {
         self.width
     }
 
-    /// Share of trees voting stress for a sparse row (`indices` ascending or not, each at most once), or `None`
-    /// when an index is outside the width. Equal to [`Forest::probability_sparse`].
+    /// Share of trees voting stress for a sparse row (`indices` ascending or not; a repeated index counts once,
+    /// with its last value, as in a dense row), or `None` when an index is outside the width. Equal to
+    /// [`Forest::probability_sparse`].
     pub fn probability(
         &self,
         indices: &[u32],
         values: &[f32],
         scratch: &mut SkipWalkScratch,
     ) -> Option<f64> {
-        if self.roots.is_empty() || indices.iter().any(|&c| c as usize >= self.width) {
+        if self.trees == 0 || indices.iter().any(|&c| c as usize >= self.width) {
             return None;
         }
-        // The dense row is all zeros between calls: only what this post sets is reset at the end.
-        if scratch.dense.len() != self.width || scratch.marked.len() != self.stop.len() {
-            scratch.dense = vec![0.0; self.width];
-            scratch.marked = vec![0; self.stop.len()];
-        } else {
-            // A few kB; cheaper than remembering which words were marked (an unpredictable branch per mark).
-            scratch.marked.fill(0);
+        if scratch.row.len() != self.width {
+            scratch.row = vec![0.0; self.width];
         }
+        // A few kB each; cheaper than remembering which bits were set (an unpredictable branch per mark).
+        scratch.looked_at.clear();
+        scratch.looked_at.extend_from_slice(&self.stop);
+        scratch.above.clear();
+        scratch
+            .above
+            .resize(self.levels.len().div_ceil(64).max(1), 0);
         for (&column, &value) in indices.iter().zip(values) {
-            scratch.dense[column as usize] = value;
+            scratch.row[column as usize] = value;
         }
-        // From the dense row, so that a repeated index counts once, with its last value (as a dense walk sees it).
+        // From the row, so that a repeated index counts once, with its last value. Dense features have no word
+        // splits: this marks words only.
         for &column in indices {
-            let value = scratch.dense[column as usize];
-            self.mark_splits_going_right(column as usize, value, &mut scratch.marked);
+            let value = scratch.row[column as usize];
+            self.mark_word_splits_going_right(column as usize, value, &mut scratch.looked_at);
         }
-        let votes: u32 = self
-            .roots
-            .chunks(LANES)
-            .map(|roots| self.walk_lanes(roots, &scratch.dense, &scratch.marked))
-            .sum();
+        for feature in &self.dense {
+            let value = scratch.row[feature.feature as usize];
+            let levels = &self.levels[feature.start as usize..feature.end as usize];
+            let above = if value.is_nan() {
+                levels.len()
+            } else {
+                levels.partition_point(|&threshold| threshold < value)
+            };
+            set_bits(
+                &mut scratch.above,
+                feature.start as usize,
+                feature.start as usize + above,
+            );
+        }
+        let votes = self.walk(&scratch.looked_at, &scratch.above);
         for &column in indices {
-            scratch.dense[column as usize] = 0.0;
+            scratch.row[column as usize] = 0.0;
         }
-        Some(f64::from(votes) / self.roots.len() as f64)
+        Some(f64::from(votes) / self.trees as f64)
     }
 
-    /// Marks the skippable splits of `column` that `value` sends to `>`: those with `threshold < value` (all of
+    /// Marks the splits of word feature `column` that `value` sends to `>`: those with `threshold < value` (all of
     /// them for NaN, as a compare would).
-    fn mark_splits_going_right(&self, column: usize, value: f32, marked: &mut [u64]) {
-        let start = self.by_feature_start[column] as usize;
-        let levels =
-            &self.levels[self.level_start[column] as usize..self.level_start[column + 1] as usize];
+    fn mark_word_splits_going_right(&self, column: usize, value: f32, marked: &mut [u64]) {
+        let start = self.word_start[column] as usize;
+        let levels = &self.word_levels
+            [self.word_level_start[column] as usize..self.word_level_start[column + 1] as usize];
         let end = if value.is_nan() {
-            self.by_feature_start[column + 1] as usize
+            self.word_start[column + 1] as usize
         } else {
             levels
                 .iter()
@@ -233,63 +342,96 @@ impl SkipWalkForest {
                 .last()
                 .map_or(start, |&(_, end)| end as usize)
         };
-        for &node in &self.by_feature_node[start..end] {
-            marked[node as usize / 64] |= 1 << (node % 64);
+        for &split in &self.word_splits[start..end] {
+            if let Some(word) = marked.get_mut(split as usize / 64) {
+                *word |= 1 << (split % 64);
+            }
         }
     }
 
-    /// Votes for stress among the trees rooted at `roots` (at most [`LANES`]), walked in lockstep.
-    /// Out-of-range indices cannot happen for an index built by [`new`](Self::new); such a walk ends with
-    /// "no stress" instead of panicking.
-    fn walk_lanes(&self, roots: &[u32], dense: &[f32], marked: &[u64]) -> u32 {
-        let mut at = [usize::MAX; LANES];
-        for (lane, &root) in at.iter_mut().zip(roots) {
-            *lane = root as usize;
-        }
-        let mut votes = 0;
-        let mut walking = roots.len();
-        while walking > 0 {
-            walking = 0;
-            for node in at.iter_mut().filter(|node| **node != usize::MAX) {
-                let Some(stop) = self.next_stop(*node, marked) else {
-                    *node = usize::MAX;
-                    continue;
-                };
-                let Some(&Node {
-                    threshold,
-                    feature,
-                    if_gt,
-                }) = self.nodes.get(stop)
-                else {
-                    *node = usize::MAX;
-                    continue;
-                };
-                if feature >= LEAF_CALM {
-                    votes += u32::from(feature == LEAF_STRESS);
-                    *node = usize::MAX;
-                    continue;
-                }
-                let value = dense.get(feature as usize).copied().unwrap_or(0.0);
-                *node = if value <= threshold {
-                    stop + 1
-                } else {
-                    if_gt as usize
-                };
-                walking += 1;
-            }
+    /// Stress votes of all trees, walked [`LANES`] at a time in lockstep.
+    fn walk(&self, looked_at: &[u64], above: &[u64]) -> u32 {
+        let mut votes = self.constant_stress_votes;
+        for roots in self.roots.chunks(LANES) {
+            votes += self.walk_lanes(roots, looked_at, above);
         }
         votes
     }
 
-    /// The first node at or after `node` that a walk must look at: a stop or a marked split.
-    fn next_stop(&self, node: usize, marked: &[u64]) -> Option<usize> {
-        let mut word = node / 64;
-        let mut bits = (self.stop.get(word)? | marked.get(word)?) & (u64::MAX << (node % 64));
-        while bits == 0 {
-            word += 1;
-            bits = self.stop.get(word)? | marked.get(word)?;
+    /// Stress votes of the trees rooted at `roots` (at most [`LANES`]). A lane that reaches its leaf parks there
+    /// (it keeps stepping a dummy leaf, its result thrown away) so that a sweep has no branch per lane.
+    fn walk_lanes(&self, roots: &[u32], looked_at: &[u64], above: &[u64]) -> u32 {
+        let mut lanes = [LEAF; LANES];
+        for (lane, &root) in lanes.iter_mut().zip(roots) {
+            *lane = root;
         }
-        Some(word * 64 + bits.trailing_zeros() as usize)
+        loop {
+            let mut walking = 0;
+            for lane in lanes.iter_mut() {
+                let parked = *lane & LEAF != 0;
+                let next = self.step(if parked { self.parked } else { *lane }, looked_at, above);
+                *lane = if parked { *lane } else { next };
+                walking |= !*lane & LEAF;
+            }
+            if walking == 0 {
+                break;
+            }
+        }
+        lanes
+            .iter()
+            .map(|&lane| u32::from(lane & LEAF_STRESS != 0))
+            .sum()
+    }
+
+    /// From position `at`: skip to the next position to look at and take it. Returns the next position, or
+    /// [`LEAF`] with the vote. Always moves forward, so a walk ends. Out-of-range indices cannot happen for an
+    /// index built by [`new`](Self::new); such a walk ends with "no stress" instead of panicking.
+    #[inline]
+    fn step(&self, at: u32, looked_at: &[u64], above: &[u64]) -> u32 {
+        let Some(at) = next_set_bit(looked_at, at as usize) else {
+            return LEAF;
+        };
+        let Some(&Position { gt, test }) = self.positions.get(at) else {
+            return LEAF;
+        };
+        // Word splits and leaves always go to `>`; a dense split where its level bit says (level 0 otherwise).
+        let level = (test & LEVEL_MASK) as usize;
+        let above = above
+            .get(level / 64)
+            .map_or(0, |w| (w >> (level % 64)) as u32 & 1);
+        let right = (!test >> 31) | above;
+        let take_gt = 0u32.wrapping_sub(right);
+        (gt & take_gt) | ((at as u32 + 1) & !take_gt)
+    }
+}
+
+/// The first set bit at or after `from`.
+#[inline]
+fn next_set_bit(bits: &[u64], from: usize) -> Option<usize> {
+    let mut word = from / 64;
+    let mut found = bits.get(word)? & (u64::MAX << (from % 64));
+    while found == 0 {
+        word += 1;
+        found = *bits.get(word)?;
+    }
+    Some(word * 64 + found.trailing_zeros() as usize)
+}
+
+/// Sets bits `start..end`.
+fn set_bits(bits: &mut [u64], start: usize, end: usize) {
+    let mut at = start;
+    while at < end {
+        let within = at % 64;
+        let take = (64 - within).min(end - at);
+        let mask = if take == 64 {
+            u64::MAX
+        } else {
+            ((1u64 << take) - 1) << within
+        };
+        if let Some(word) = bits.get_mut(at / 64) {
+            *word |= mask;
+        }
+        at += take;
     }
 }
 
@@ -386,7 +528,8 @@ mod tests {
             let forest = forest(seed);
             let index = SkipWalkForest::new(&forest).unwrap();
             assert!(
-                index.stop.iter().map(|w| w.count_ones()).sum::<u32>() < index.nodes.len() as u32,
+                index.stop.iter().map(|w| w.count_ones()).sum::<u32>()
+                    < index.positions.len() as u32,
                 "some splits must be skippable for the test to mean anything"
             );
             let mut scratch = SkipWalkScratch::default();
@@ -411,7 +554,7 @@ mod tests {
         let all: Vec<u32> = (0..forest.width() as u32).collect();
         let _ = index.probability(&all, &vec![9.0; all.len()], &mut scratch);
         assert_eq!(index.probability(&[], &[], &mut scratch), empty);
-        assert!(scratch.dense.iter().all(|&v| v == 0.0));
+        assert!(scratch.row.iter().all(|&v| v == 0.0));
     }
 
     #[test]
@@ -427,6 +570,6 @@ mod tests {
         assert!(index
             .probability(&[width - 1], &[1.0], &mut scratch)
             .is_some());
-        assert!(scratch.dense.iter().all(|&v| v == 0.0));
+        assert!(scratch.row.iter().all(|&v| v == 0.0));
     }
 }
