@@ -12,7 +12,7 @@
 
 use crate::fxhash::FxHashSet;
 use crate::shortword::ShortWord;
-use crate::words::{words, Words};
+use crate::words::for_each_word;
 use rust_stemmers::{Algorithm, Stemmer};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -37,6 +37,24 @@ fn stemmer() -> &'static Stemmer {
     STEMMER.get_or_init(|| Stemmer::create(Algorithm::English))
 }
 
+/// Bytes of [`Terms::word_key`]: the longest word it gives a key for, and the zero padding after the cleaned text.
+pub(crate) const KEY_PADDING: usize = 16;
+const PADDING: &str = "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
+
+/// Whether [`strip_urls_into`] could change `text`: every URL it removes starts with `http` or `www.`.
+fn may_hold_url(text: &str) -> bool {
+    static HTTP: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    static WWW: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    let bytes = text.as_bytes();
+    HTTP.get_or_init(|| memchr::memmem::Finder::new("http"))
+        .find(bytes)
+        .is_some()
+        || WWW
+            .get_or_init(|| memchr::memmem::Finder::new("www."))
+            .find(bytes)
+            .is_some()
+}
+
 /// Words remembered by [`Terms`]: stemming is most of the cost of a post and most words recur from post to post.
 /// Bounded so that a stream of distinct words cannot grow it without limit (it is emptied when full).
 pub(crate) const STEM_CACHE_CAPACITY: usize = 1 << 16;
@@ -46,7 +64,10 @@ pub(crate) const STEM_CACHE_CAPACITY: usize = 1 << 16;
 pub struct Terms {
     lowered: String,
     without_urls: String,
+    /// The cleaned text (`cleaned_len` bytes) followed by [`KEY_PADDING`] zero bytes, so that [`Terms::word_key`]
+    /// can read a whole key past the end of the last word.
     cleaned: String,
+    cleaned_len: usize,
     stems: String,
     spans: Vec<Range<usize>>,
     /// word -> its stem, or `None` for a word that is dropped (stop word, digit, one character). Only words and
@@ -63,51 +84,93 @@ impl Terms {
     /// Replaces the current terms with those of `text`.
     pub fn analyse(&mut self, text: &str) {
         self.clean(text);
-        self.stems.clear();
-        self.spans.clear();
-        for word in words(&self.cleaned) {
-            let start = self.stems.len();
+        let Terms {
+            cleaned,
+            cleaned_len,
+            stems,
+            spans,
+            stem_cache,
+            ..
+        } = self;
+        stems.clear();
+        spans.clear();
+        for_each_word(cleaned.get(..*cleaned_len).unwrap_or(""), |word| {
+            let start = stems.len();
             let key = ShortWord::new(word);
-            match key.and_then(|key| self.stem_cache.get(&key)) {
-                Some(Some(stem)) => self.stems.push_str(stem.as_str()),
-                Some(None) => continue,
+            match key.and_then(|key| stem_cache.get(&key)) {
+                Some(Some(stem)) => stems.push_str(stem.as_str()),
+                Some(None) => return,
                 None => {
                     let stem = stem_of(word);
                     if let Some(key) = key {
-                        if self.stem_cache.len() >= STEM_CACHE_CAPACITY {
-                            self.stem_cache.clear();
+                        if stem_cache.len() >= STEM_CACHE_CAPACITY {
+                            stem_cache.clear();
                         }
                         match &stem {
                             None => {
-                                self.stem_cache.insert(key, None);
+                                stem_cache.insert(key, None);
                             }
                             Some(stem) => {
                                 if let Some(short) = ShortWord::new(stem) {
-                                    self.stem_cache.insert(key, Some(short));
+                                    stem_cache.insert(key, Some(short));
                                 }
                             }
                         }
                     }
                     match stem {
-                        Some(stem) => self.stems.push_str(&stem),
-                        None => continue,
+                        Some(stem) => stems.push_str(&stem),
+                        None => return,
                     }
                 }
             }
-            self.spans.push(start..self.stems.len());
-        }
+            spans.push(start..stems.len());
+        });
     }
 
-    /// Steps 1–3 only: afterwards [`Terms::cleaned_words`] gives the words before filtering and stemming.
+    /// Steps 1–3 only: afterwards [`Terms::for_each_cleaned_word`] gives the words before filtering and stemming.
+    /// Posts rarely hold a URL or a tag: the text is searched for them once and copied only when one is there.
     pub(crate) fn clean(&mut self, text: &str) {
         lowercase_into(text, &mut self.lowered);
-        strip_urls_into(&self.lowered, &mut self.without_urls);
-        strip_html_tags_into(&self.without_urls, &mut self.cleaned);
+        if may_hold_url(&self.lowered) {
+            strip_urls_into(&self.lowered, &mut self.without_urls);
+            std::mem::swap(&mut self.lowered, &mut self.without_urls);
+        }
+        if memchr::memchr(b'<', self.lowered.as_bytes()).is_some() {
+            strip_html_tags_into(&self.lowered, &mut self.cleaned);
+        } else {
+            std::mem::swap(&mut self.lowered, &mut self.cleaned);
+        }
+        self.cleaned_len = self.cleaned.len();
+        self.cleaned.push_str(PADDING);
     }
 
-    /// The words of the text last given to [`Terms::clean`] (step 4).
-    pub(crate) fn cleaned_words(&self) -> Words<'_> {
-        words(&self.cleaned)
+    pub(crate) fn cleaned_text(&self) -> &str {
+        self.cleaned.get(..self.cleaned_len).unwrap_or("")
+    }
+
+    /// The byte range (in [`Terms::cleaned_text`]) of each word of the text last given to [`Terms::clean`] (step 4)
+    /// with its key: its bytes as a little-endian number, zero-padded.
+    /// Words never hold a zero byte, so different words of up to [`KEY_PADDING`] bytes have different keys; longer
+    /// words have none. A key is built with one unaligned load and a mask rather than by copying the word into a
+    /// buffer, which stalled on every word (a store of the bytes, then a wider load of the same place).
+    #[inline]
+    pub(crate) fn for_each_cleaned_word(&self, mut f: impl FnMut(Range<u32>, Option<u128>)) {
+        let text = self.cleaned_text();
+        let bytes = self.cleaned.as_bytes();
+        for_each_word(text, |word| {
+            // `word` is a slice of `text`, which starts where `bytes` does.
+            let start = (word.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+            let len = word.len();
+            let key = bytes
+                .get(start..start + KEY_PADDING)
+                .filter(|_| (1..=KEY_PADDING).contains(&len))
+                .and_then(|window| <[u8; KEY_PADDING]>::try_from(window).ok())
+                .map(|window| {
+                    u128::from_le_bytes(window) & (u128::MAX >> (8 * (KEY_PADDING - len)))
+                });
+            // Texts are far below 4 GiB (the record limit is 64 KiB).
+            f(start as u32..(start + len) as u32, key);
+        });
     }
 
     pub fn len(&self) -> usize {
