@@ -222,14 +222,26 @@ fn lowercase_into(text: &str, out: &mut String) {
         return;
     }
     out.reserve(text.len());
-    for c in text.chars() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else if c == '\u{2019}' {
-            out.push('\'');
-        } else {
-            out.extend(c.to_lowercase());
+    let mut rest = text;
+    while !rest.is_empty() {
+        // ASCII runs in bulk (the posts with a non-ASCII character have one every few dozen bytes).
+        let run = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let (ascii, tail) = rest.split_at(run);
+        let start = out.len();
+        out.push_str(ascii);
+        if let Some(pushed) = out.get_mut(start..) {
+            pushed.make_ascii_lowercase();
         }
+        let mut chars = tail.chars();
+        match chars.next() {
+            Some('\u{2019}') => out.push('\''),
+            Some(c) => out.extend(c.to_lowercase()),
+            None => {}
+        }
+        rest = chars.as_str();
     }
 }
 
@@ -303,6 +315,33 @@ mod tests {
             assert!(words.contains(word), "{word}");
         }
         assert!(!words.contains("stress"));
+    }
+
+    #[test]
+    fn lowercasing_in_runs_equals_lowercasing_each_character() {
+        let per_character = |text: &str| -> String {
+            text.chars()
+                .flat_map(|c| {
+                    let c = if c == '\u{2019}' { '\'' } else { c };
+                    c.to_lowercase()
+                })
+                .collect()
+        };
+        const PIECES: &[&str] = &[
+            "A", "b", "Z", " ", "’", "É", "ß", "İ", "Σ", "😀", "\u{301}", "ǅ", "Ⅻ", "x", ".", "\n",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut out = String::new();
+        for case in 0..20_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let text: String = (0..(state % 24))
+                .map(|i| PIECES[((state >> (i % 50)) as usize + i as usize) % PIECES.len()])
+                .collect();
+            lowercase_into(&text, &mut out);
+            assert_eq!(out, per_character(&text), "case {case}: {text:?}");
+        }
     }
 
     #[test]

@@ -41,43 +41,10 @@ pub struct UnigramCache {
     /// foldhash with a random per-process seed: the keys come from input, so an unkeyed hash (Fx) would let
     /// crafted words collide; SipHash made a post's features 20% slower. The map is also bounded and emptied when
     /// full.
-    columns: WordColumns,
+    /// Keyed by [`Terms::for_each_cleaned_word`]'s word keys; longer words are not cached.
+    columns: HashMap<u128, u32, foldhash::fast::RandomState>,
     /// The current text's words: key (0 for none) and byte range in the cleaned text.
     words: Vec<(u128, std::ops::Range<u32>)>,
-}
-
-/// Word key ([`Terms::for_each_cleaned_word`]) -> column. Keys of up to 8 bytes (95% of the words of Dreaddit) live
-/// in a map of half the entry size: fewer cache misses on the rarer words.
-#[derive(Debug, Clone, Default)]
-struct WordColumns {
-    short: HashMap<u64, u32, foldhash::fast::RandomState>,
-    long: HashMap<u128, u32, foldhash::fast::RandomState>,
-}
-
-impl WordColumns {
-    #[inline]
-    fn get(&self, key: u128) -> Option<u32> {
-        match u64::try_from(key) {
-            Ok(short) => self.short.get(&short).copied(),
-            Err(_) => self.long.get(&key).copied(),
-        }
-    }
-
-    fn insert(&mut self, key: u128, column: u32) {
-        match u64::try_from(key) {
-            Ok(short) => self.short.insert(short, column),
-            Err(_) => self.long.insert(key, column),
-        };
-    }
-
-    fn len(&self) -> usize {
-        self.short.len() + self.long.len()
-    }
-
-    fn clear(&mut self) {
-        self.short.clear();
-        self.long.clear();
-    }
 }
 
 /// A fitted vocabulary with the document frequency of each of its terms (same order) and the number of documents.
@@ -242,7 +209,7 @@ impl Vocabulary {
         hits.resize(len + words.len(), NO_COLUMN);
         for (key, span) in words.iter() {
             let key = *key;
-            let column = match cache.columns.get(key) {
+            let column = match cache.columns.get(&key).copied() {
                 Some(column) => column,
                 None => {
                     let word = text

@@ -70,38 +70,6 @@ fn each_ascii_word<'a>(text: &'a str, start: usize, end: usize, f: &mut impl FnM
     }
 }
 
-/// Byte classes of the ASCII rules (module docs), one table lookup per byte.
-const WORD: u8 = 1; // letter, digit or `_`
-const LETTER: u8 = 2;
-const DIGIT: u8 = 4;
-const JOINS_LETTERS: u8 = 8; // `:` `.` `'`
-const JOINS_DIGITS: u8 = 16; // `,` `;` `.` `'`
-
-const CLASSES: [u8; 256] = {
-    let mut classes = [0u8; 256];
-    let mut b = 0;
-    while b < 128 {
-        let c = b as u8;
-        classes[b] = if c.is_ascii_alphabetic() {
-            WORD | LETTER
-        } else if c.is_ascii_digit() {
-            WORD | DIGIT
-        } else if c == b'_' {
-            WORD
-        } else if c == b':' {
-            JOINS_LETTERS
-        } else if c == b'.' || c == b'\'' {
-            JOINS_LETTERS | JOINS_DIGITS
-        } else if c == b',' || c == b';' {
-            JOINS_DIGITS
-        } else {
-            0
-        };
-        b += 1;
-    }
-    classes
-};
-
 const BLOCK: usize = 64;
 
 /// Calls `f(start, end)` for each word of an ASCII text (bytes of other texts are read as breaks).
@@ -144,36 +112,37 @@ fn ascii_words(bytes: &[u8], mut f: impl FnMut(usize, usize)) {
 }
 
 /// For the 64 bytes from `base` (bytes past the end read as breaks): a bit per byte inside a word, and a bit per
-/// letter or digit. Written as fixed-length loops over bytes so that the compiler vectorises them.
+/// letter or digit. Byte classes come from compares rather than a table, in fixed-length loops over bytes, so that
+/// the compiler turns them into vector instructions.
 #[inline]
 fn block_masks(bytes: &[u8], base: usize) -> (u64, u64) {
-    // classes[i + 1] is the class of byte base + i; one byte of context on each side for the joining rules.
-    let mut classes = [0u8; BLOCK + 2];
-    let class_of = |at: Option<usize>| {
-        at.and_then(|at| bytes.get(at))
-            .map_or(0, |&b| CLASSES[usize::from(b)])
-    };
-    classes[0] = class_of(base.checked_sub(1));
-    match bytes.get(base..base + BLOCK + 1) {
-        Some(window) => {
-            for (class, &b) in classes[1..].iter_mut().zip(window) {
-                *class = CLASSES[usize::from(b)];
-            }
-        }
-        None => {
-            for (offset, class) in classes[1..].iter_mut().enumerate() {
-                *class = class_of(Some(base + offset));
-            }
-        }
+    // window[i + 1] is byte base + i; one byte of context on each side for the joining rules. A zero byte is a
+    // break, like the bytes past either end.
+    let mut window = [0u8; BLOCK + 2];
+    if let Some(before) = base.checked_sub(1).and_then(|at| bytes.get(at)) {
+        window[0] = *before;
+    }
+    let end = bytes.len().min(base + BLOCK + 1);
+    if let Some(block) = bytes.get(base..end) {
+        window[1..1 + block.len()].copy_from_slice(block);
+    }
+    let mut letter = [0u8; BLOCK + 2];
+    let mut digit = [0u8; BLOCK + 2];
+    for ((l, d), &b) in letter.iter_mut().zip(digit.iter_mut()).zip(&window) {
+        *l = u8::from((b | 0x20).wrapping_sub(b'a') < 26);
+        *d = u8::from(b.wrapping_sub(b'0') < 10);
     }
     let mut inside = [0u8; BLOCK];
     let mut alphanumeric = [0u8; BLOCK];
     for i in 0..BLOCK {
-        let (before, class, after) = (classes[i], classes[i + 1], classes[i + 2]);
-        let between_letters = before & after & LETTER != 0 && class & JOINS_LETTERS != 0;
-        let between_digits = before & after & DIGIT != 0 && class & JOINS_DIGITS != 0;
-        inside[i] = u8::from(class & WORD != 0 || between_letters || between_digits);
-        alphanumeric[i] = u8::from(class & (LETTER | DIGIT) != 0);
+        let b = window[i + 1];
+        let joins_letters = u8::from(b == b':' || b == b'.' || b == b'\'');
+        let joins_digits = u8::from(b == b',' || b == b';' || b == b'.' || b == b'\'');
+        let word = letter[i + 1] | digit[i + 1] | u8::from(b == b'_');
+        inside[i] = word
+            | (joins_letters & letter[i] & letter[i + 2])
+            | (joins_digits & digit[i] & digit[i + 2]);
+        alphanumeric[i] = letter[i + 1] | digit[i + 1];
     }
     (bits_of(&inside), bits_of(&alphanumeric))
 }
