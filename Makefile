@@ -63,7 +63,7 @@ stack-down: ## Stop the local AWS stack
 	scripts/stack.sh down
 
 .PHONY: build-lambda
-build-lambda: ## Release build of stresslens-lambda for arm64 as dist/stresslens-lambda.zip (bootstrap)
+build-lambda: ## dist/stresslens-lambda.zip (bootstrap) for arm64, or x86_64 with a warning if arm64 cannot be built
 	scripts/build-lambda.sh
 
 .PHONY: deploy

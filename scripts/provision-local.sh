@@ -21,6 +21,7 @@ export TF_DATA_DIR=$ROOT/.cache/terraform/envs-local-stack
 mkdir -p "$(dirname "$STATE")"
 
 started=$SECONDS
+echo "provision: applying infra/envs/local with Terraform (about a minute: streams, bucket, queues, keys)"
 terraform -chdir="$ENV_DIR" init -input=false -no-color -backend-config="path=$STATE" -reconfigure >"$STACK_DIR/terraform-init.log" \
   || { cat "$STACK_DIR/terraform-init.log" >&2; exit 1; }
 if ! terraform -chdir="$ENV_DIR" apply -input=false -no-color -auto-approve \

@@ -316,8 +316,12 @@ class ExecutionEnvironment:
                     self.send_header(key, value)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    # The function process went away first (it was stopped or replaced): nobody to answer.
+                    self.close_connection = True
 
             def do_GET(self):
                 if self.path != f"{API_PREFIX}/runtime/invocation/next":

@@ -20,6 +20,7 @@ const USAGE: &str = "usage: stresslens-lambda [--event FILE [--timeout-secs N]]\
 enum Mode {
     Lambda,
     Event { path: String, timeout: Duration },
+    Help,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -40,7 +41,7 @@ fn parse_args(args: &[String]) -> Result<Mode, String> {
                         .map_err(|_| format!("--timeout-secs {secs:?} is not a number"))?,
                 );
             }
-            "-h" | "--help" => return Err(String::new()),
+            "-h" | "--help" => return Ok(Mode::Help),
             other => return Err(format!("unexpected argument {other:?}")),
         }
     }
@@ -57,12 +58,13 @@ fn parse_args(args: &[String]) -> Result<Mode, String> {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mode = match parse_args(&args) {
+        Ok(Mode::Help) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
         Ok(mode) => mode,
         Err(why) => {
-            if !why.is_empty() {
-                eprintln!("stresslens-lambda: {why}");
-            }
-            eprintln!("{USAGE}");
+            eprintln!("stresslens-lambda: {why}\n{USAGE}");
             return ExitCode::from(2);
         }
     };
@@ -79,6 +81,7 @@ fn main() -> ExitCode {
     let result = match mode {
         Mode::Lambda => runtime.block_on(serve_lambda()),
         Mode::Event { path, timeout } => runtime.block_on(run_event_file(&path, timeout)),
+        Mode::Help => Ok(()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
