@@ -26,8 +26,8 @@
 //!
 //! Four walks go in lockstep so that their memory loads overlap: on the default model 4 measured fastest (8, 16
 //! and 32 were 15-20% slower, perhaps because four neighbouring trees, about 20 kB of positions, fit the L1 cache),
-//! and a 4-byte packed position and lanes that take the next tree as soon as theirs ends were slower too. A step chooses its side without a branch (the side a split sends
-//! a post to is a coin toss for the branch predictor).
+//! and a 4-byte packed position and lanes that take the next tree as soon as theirs ends were slower too. A step
+//! chooses its side without a branch (the side a split sends a post to is a coin toss for the branch predictor).
 
 use crate::forest::{depth_first_layout, CompactNode, Forest};
 

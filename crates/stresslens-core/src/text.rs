@@ -37,9 +37,9 @@ fn stemmer() -> &'static Stemmer {
     STEMMER.get_or_init(|| Stemmer::create(Algorithm::English))
 }
 
-/// Bytes of [`Terms::word_key`]: the longest word it gives a key for, and the zero padding after the cleaned text.
+/// Bytes of a word key ([`Terms::for_each_cleaned_word`]): the longest word that has one, and the zero padding
+/// after the cleaned text.
 pub(crate) const KEY_PADDING: usize = 16;
-const PADDING: &str = "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
 
 /// Whether [`strip_urls_into`] could change `text`: every URL it removes starts with `http` or `www.`.
 fn may_hold_url(text: &str) -> bool {
@@ -64,8 +64,8 @@ pub(crate) const STEM_CACHE_CAPACITY: usize = 1 << 16;
 pub struct Terms {
     lowered: String,
     without_urls: String,
-    /// The cleaned text (`cleaned_len` bytes) followed by [`KEY_PADDING`] zero bytes, so that [`Terms::word_key`]
-    /// can read a whole key past the end of the last word.
+    /// The cleaned text (`cleaned_len` bytes) followed by [`KEY_PADDING`] zero bytes, so that a word key can be
+    /// read as a whole past the end of the last word.
     cleaned: String,
     cleaned_len: usize,
     stems: String,
@@ -94,7 +94,7 @@ impl Terms {
         } = self;
         stems.clear();
         spans.clear();
-        for_each_word(cleaned.get(..*cleaned_len).unwrap_or(""), |word| {
+        for_each_word(text_part(cleaned, *cleaned_len), |word| {
             let start = stems.len();
             let key = ShortWord::new(word);
             match key.and_then(|key| stem_cache.get(&key)) {
@@ -141,20 +141,20 @@ impl Terms {
             std::mem::swap(&mut self.lowered, &mut self.cleaned);
         }
         self.cleaned_len = self.cleaned.len();
-        self.cleaned.push_str(PADDING);
+        self.cleaned.extend(std::iter::repeat_n('\0', KEY_PADDING));
     }
 
     pub(crate) fn cleaned_text(&self) -> &str {
-        self.cleaned.get(..self.cleaned_len).unwrap_or("")
+        text_part(&self.cleaned, self.cleaned_len)
     }
 
     /// The byte range (in [`Terms::cleaned_text`]) of each word of the text last given to [`Terms::clean`] (step 4)
     /// with its key: its bytes as a little-endian number, zero-padded.
     /// Words never hold a zero byte, so different words of up to [`KEY_PADDING`] bytes have different keys; longer
-    /// words have none. A key is built with one unaligned load and a mask rather than by copying the word into a
+    /// words get 0, which is no word's key. A key is built with one unaligned load and a mask rather than by copying the word into a
     /// buffer, which stalled on every word (a store of the bytes, then a wider load of the same place).
     #[inline]
-    pub(crate) fn for_each_cleaned_word(&self, mut f: impl FnMut(Range<u32>, Option<u128>)) {
+    pub(crate) fn for_each_cleaned_word(&self, mut f: impl FnMut(Range<u32>, u128)) {
         let text = self.cleaned_text();
         let bytes = self.cleaned.as_bytes();
         for_each_word(text, |word| {
@@ -165,7 +165,7 @@ impl Terms {
                 .get(start..start + KEY_PADDING)
                 .filter(|_| (1..=KEY_PADDING).contains(&len))
                 .and_then(|window| <[u8; KEY_PADDING]>::try_from(window).ok())
-                .map(|window| {
+                .map_or(0, |window| {
                     u128::from_le_bytes(window) & (u128::MAX >> (8 * (KEY_PADDING - len)))
                 });
             // Texts are far below 4 GiB (the record limit is 64 KiB).
@@ -185,6 +185,11 @@ impl Terms {
     pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
         self.spans.iter().map(|span| &self.stems[span.clone()])
     }
+}
+
+/// The text part of the padded cleaned buffer.
+fn text_part(cleaned: &str, len: usize) -> &str {
+    cleaned.get(..len).unwrap_or("")
 }
 
 /// Convenience for tests and tools: the terms of `text` as owned strings.

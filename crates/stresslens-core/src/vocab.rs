@@ -199,16 +199,13 @@ impl Vocabulary {
         // lookups overlap instead of each waiting behind the word splitting's branches.
         let words = &mut cache.words;
         words.clear();
-        terms.for_each_cleaned_word(|word, key| {
-            words.push((key.unwrap_or(0), word));
-        });
+        terms.for_each_cleaned_word(|span, key| words.push((key, span)));
         let text = terms.cleaned_text();
         // Every word's column is written, and the length advances past it only for a column: about half the
         // words are stop words, and a branch on that mispredicted every other word.
         let mut len = hits.len();
         hits.resize(len + words.len(), NO_COLUMN);
-        for (key, span) in words.iter() {
-            let key = *key;
+        for &(key, ref span) in words.iter() {
             let column = match cache.columns.get(&key).copied() {
                 Some(column) => column,
                 None => {

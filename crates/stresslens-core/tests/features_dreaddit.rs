@@ -2,29 +2,17 @@
 //! word, then look the stem up) on every post of the Dreaddit train file (read at test time, never copied into the
 //! repo), with the committed model's vocabulary: the same columns, in the same order, with a cold and a warm cache.
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use stresslens_core::dataset::Dataset;
 use stresslens_core::text::Terms;
 use stresslens_core::vocab::{UnigramCache, Vocabulary};
-use stresslens_core::Model;
-
-fn train_file() -> PathBuf {
-    std::env::var_os("STRESSLENS_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../../shared/data/dreaddit/dreaddit-train.csv")
-        })
-}
 
 #[test]
 fn fast_and_general_text_paths_agree_on_every_dreaddit_post() {
-    let model = Model::load_path(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/stresslens-dreaddit.bin"),
-    )
-    .unwrap();
+    let model = common::committed_model();
     let vocabulary = Vocabulary::from_terms(model.pipeline().vocabulary().to_vec(), 1).unwrap();
-    let data = Dataset::from_csv_path(&train_file()).unwrap();
+    let data = Dataset::from_csv_path(&common::train_file()).unwrap();
     assert_eq!(data.texts.len(), 2838);
     let (mut fast_terms, mut general_terms) = (Terms::new(), Terms::new());
     let mut cache = UnigramCache::default();

@@ -2,23 +2,15 @@
 //! The project we replace chose lex_liwc_Tone, lex_liwc_i, lex_liwc_negemo, lex_liwc_Clout and sentiment; so does
 //! scikit-learn's `mutual_info_classif` (n_neighbors=3) averaged over jitter seeds.
 
-use std::path::PathBuf;
+mod common;
+
 use stresslens_core::dataset::Dataset;
 use stresslens_core::mi::MiOptions;
 use stresslens_core::numeric::rank_by_mutual_information;
 
-fn train_file() -> PathBuf {
-    std::env::var_os("STRESSLENS_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../../shared/data/dreaddit/dreaddit-train.csv")
-        })
-}
-
 #[test]
 fn top_five_on_dreaddit_are_the_original_five() {
-    let data = Dataset::from_csv_path(&train_file()).unwrap();
+    let data = Dataset::from_csv_path(&common::train_file()).unwrap();
     assert_eq!(data.len(), 2838);
     assert_eq!(data.numeric_names.len(), 108);
     assert!(data.non_numeric_columns.is_empty());

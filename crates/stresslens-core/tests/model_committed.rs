@@ -1,20 +1,12 @@
 //! The committed default model is exactly what `stresslens train` (default flags) produces from the Dreaddit train
 //! file, and it records that file's sha256. Skips with a note when the data file is absent (it is never committed).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{root, train_file as data_path};
 use stresslens_core::artifact;
 use stresslens_core::dataset::Dataset;
 use stresslens_core::train::{build_artifact, TrainConfig};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn data_path() -> PathBuf {
-    std::env::var_os("STRESSLENS_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/data/dreaddit/dreaddit-train.csv"))
-}
 
 #[test]
 fn committed_model_is_reproduced_byte_for_byte_from_the_data() {

@@ -1,14 +1,11 @@
 //! The fast scorer ([`SkipWalkForest`]) gives exactly the dense walk's answers on the committed default model, whose
 //! trees have the real shapes (deep chains of word splits), for rows like real posts and for odd ones.
 
-use std::path::Path;
-use stresslens_core::skipwalk::{SkipWalkForest, SkipWalkScratch};
-use stresslens_core::{Model, Post};
+mod common;
 
-fn committed() -> Model {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/stresslens-dreaddit.bin");
-    Model::load_path(&path).unwrap()
-}
+use common::committed_model as committed;
+use stresslens_core::skipwalk::{SkipWalkForest, SkipWalkScratch};
+use stresslens_core::Post;
 
 /// splitmix64, for reproducible pseudo-random rows.
 fn next(state: &mut u64) -> u64 {
