@@ -13,30 +13,37 @@
 //!   of its splits to `<=`. Per post, the few word splits that go to `>` are *marked*: for each non-zero word of
 //!   the row, its splits with `threshold < value`, found in a per-feature list sorted by threshold.
 //! - **dense** features: some threshold is negative (the standardised numeric features). Each distinct threshold
-//!   of a dense feature is a *level*; per post, a bit per level says whether the post's value exceeds it, so a
-//!   dense split decides with one bit test instead of a compare against a row value.
+//!   of a dense feature is a *level*; per post, one binary search per dense feature counts the levels its value
+//!   exceeds, so a dense split decides by comparing its level with that count (no row value or threshold load).
 //!
 //! Dense splits and leaves are *stops*. A walk goes from position `i` to the first position at or after `i` that
 //! is a stop or a marked split (one bit scan over a per-post copy of the stops with the marks added), and there:
-//! a leaf is the tree's vote, a marked split goes to its `>` child, a dense split to whichever side its level bit
+//! a leaf is the tree's vote, a marked split goes to its `>` child, a dense split to whichever side its level
 //! says. Every position it jumps over is an unmarked word split, whose `<=` child is the next position: where the
 //! dense walk goes too, whatever the row. So the answers equal [`Forest::probability_dense`] exactly (tests compare
 //! them on random rows, NaN and negative values included: NaN exceeds no threshold in a compare, so it goes to `>`
-//! everywhere, and here it marks every split of its word and sets every level of its dense feature).
+//! everywhere, and here it marks every split of its word and counts as above every level of its dense feature).
 //!
-//! Four walks go in lockstep so that their memory loads overlap: on the default model 4 measured fastest (8, 16
-//! and 32 were 15-20% slower, perhaps because four neighbouring trees, about 20 kB of positions, fit the L1 cache),
-//! and a 4-byte packed position and lanes that take the next tree as soon as theirs ends were slower too. A step
-//! chooses its side without a branch (the side a split sends a post to is a coin toss for the branch predictor).
+//! On a CPU with AVX-512 the walks run 8 to a vector (`skipwalk/avx512.rs`). Otherwise four walks go in lockstep
+//! so that their memory loads overlap: on the default model 4 measured fastest (8, 16 and 32 were 15-20% slower,
+//! perhaps because four neighbouring trees, about 20 kB of positions, fit the L1 cache), and a 4-byte packed
+//! position and lanes that take the next tree as soon as theirs ends were slower too. A step chooses its side
+//! without a branch (the side a split sends a post to is a coin toss for the branch predictor).
 
 use crate::forest::{depth_first_layout, CompactNode, Forest};
+
+#[cfg(target_arch = "x86_64")]
+mod avx512;
 
 /// [`Position::gt`]: the `>` child is a leaf (then [`LEAF_STRESS`] is its vote); otherwise it is a position.
 const LEAF: u32 = 1 << 31;
 const LEAF_STRESS: u32 = 1 << 30;
-/// [`Position::test`]: a split of a dense feature; the low bits are its level.
+/// [`Position::test`] of a split of a dense feature: [`DENSE`], the feature's slot (its index in
+/// [`SkipWalkForest::dense`]) and the split's level among the feature's thresholds (0 = the lowest).
 const DENSE: u32 = 1 << 31;
-const LEVEL_MASK: u32 = DENSE - 1;
+const SLOT_SHIFT: u32 = 21;
+const SLOT_MASK: u32 = (1 << 10) - 1;
+const LEVEL_MASK: u32 = (1 << SLOT_SHIFT) - 1;
 /// Positions must leave the [`LEAF`] bits free.
 const MAX_POSITIONS: usize = 1 << 30;
 
@@ -44,6 +51,7 @@ const MAX_POSITIONS: usize = 1 << 30;
 /// (it goes to `>`), a dense split's level bit gives the answer, and a leaf is encoded as a split that always goes
 /// to `>`, into [`LEAF`] with its vote.
 #[derive(Debug, Clone, Copy)]
+#[repr(C)] // the AVX-512 walk loads it as one little-endian u64
 struct Position {
     gt: u32,
     test: u32,
@@ -66,10 +74,17 @@ pub struct SkipWalkForest {
     constant_stress_votes: u32,
     /// Position of every other tree's root.
     roots: Vec<u32>,
+    /// The same as u64, then [`avx512::LANES`] times `parked` (the AVX-512 walk loads 8 at a time).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    lane_roots: Vec<i64>,
+    /// Walk with AVX-512 (when the CPU has it).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    use_avx512: bool,
     positions: Vec<Position>,
     /// A leaf after all trees, where parked lanes step.
     parked: u32,
-    /// Bit per position: a dense split or a leaf.
+    /// Bit per position: a dense split or a leaf; then a zero word (the AVX-512 walk loads a word past the one it
+    /// scans).
     stop: Vec<u64>,
     /// Word splits of feature `f` are `word_splits[word_start[f]..word_start[f + 1]]`, ordered by threshold.
     word_start: Vec<u32>,
@@ -83,6 +98,9 @@ pub struct SkipWalkForest {
     levels: Vec<f32>,
 }
 
+/// Entries of [`SkipWalkScratch::levels_below`] at least.
+const MIN_SLOTS: usize = 8;
+
 /// Walks in lockstep (module docs).
 const LANES: usize = 4;
 
@@ -93,8 +111,9 @@ pub struct SkipWalkScratch {
     row: Vec<f32>,
     /// Bit per position: a stop, or a word split this post sends to `>`.
     looked_at: Vec<u64>,
-    /// Bit per dense level: this post's value of its feature is above it.
-    above: Vec<u64>,
+    /// Per dense feature (by slot): how many of its levels this post's value is above; a dense split goes to `>`
+    /// when its level is below that. At least [`MIN_SLOTS`] entries (the AVX-512 walk loads 8).
+    levels_below: Vec<i64>,
 }
 
 impl SkipWalkForest {
@@ -124,6 +143,8 @@ impl SkipWalkForest {
             trees: forest.trees().len(),
             constant_stress_votes: 0,
             roots: Vec::new(),
+            lane_roots: Vec::new(),
+            use_avx512: false,
             positions: Vec::new(),
             parked: 0,
             stop: Vec::new(),
@@ -208,12 +229,19 @@ impl SkipWalkForest {
             .ok_or("forest too large")?;
         stops.push(index.parked);
         index.positions.push(Position { gt: LEAF, test: 0 });
-        index.stop = vec![0u64; index.positions.len().div_ceil(64)];
+        index.stop = vec![0u64; index.positions.len().div_ceil(64) + 1];
         for position in stops {
             index.stop[position as usize / 64] |= 1 << (position % 64);
         }
         index.index_dense_levels(&mut dense)?;
         index.index_word_splits(&mut word);
+        index.lane_roots = index.roots.iter().map(|&root| i64::from(root)).collect();
+        #[cfg(target_arch = "x86_64")]
+        {
+            let padding = [i64::from(index.parked); avx512::LANES];
+            index.lane_roots.extend_from_slice(&padding);
+            index.use_avx512 = avx512::available();
+        }
         Ok(index)
     }
 
@@ -221,17 +249,27 @@ impl SkipWalkForest {
     fn index_dense_levels(&mut self, dense: &mut [(u32, f32, u32)]) -> Result<(), String> {
         dense.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
         for run in dense.chunk_by(|a, b| a.0 == b.0) {
+            let slot = self.dense.len() as u32;
+            if slot > SLOT_MASK {
+                return Err(format!(
+                    "more than {} numeric features split at negative thresholds",
+                    SLOT_MASK + 1
+                ));
+            }
             let start = self.levels.len() as u32;
-            for &(_, threshold, position) in run {
+            for &(feature, threshold, position) in run {
                 if self.levels.len() as u32 == start || self.levels.last() != Some(&threshold) {
                     self.levels.push(threshold);
                 }
-                let level = self.levels.len() as u32 - 1;
+                let level = self.levels.len() as u32 - 1 - start;
                 if level > LEVEL_MASK {
-                    return Err("too many distinct thresholds in the forest".into());
+                    return Err(format!(
+                        "feature {feature} has more than {} distinct thresholds",
+                        LEVEL_MASK + 1
+                    ));
                 }
                 if let Some(node) = self.positions.get_mut(position as usize) {
-                    node.test |= level;
+                    node.test |= slot << SLOT_SHIFT | level;
                 }
             }
             self.dense.push(DenseFeature {
@@ -294,10 +332,10 @@ impl SkipWalkForest {
         // A few kB each; cheaper than remembering which bits were set (an unpredictable branch per mark).
         scratch.looked_at.clear();
         scratch.looked_at.extend_from_slice(&self.stop);
-        scratch.above.clear();
+        scratch.levels_below.clear();
         scratch
-            .above
-            .resize(self.levels.len().div_ceil(64).max(1), 0);
+            .levels_below
+            .resize(self.dense.len().max(MIN_SLOTS), 0);
         for (&column, &value) in indices.iter().zip(values) {
             scratch.row[column as usize] = value;
         }
@@ -307,21 +345,16 @@ impl SkipWalkForest {
             let value = scratch.row[column as usize];
             self.mark_word_splits_going_right(column as usize, value, &mut scratch.looked_at);
         }
-        for feature in &self.dense {
+        for (feature, below) in self.dense.iter().zip(scratch.levels_below.iter_mut()) {
             let value = scratch.row[feature.feature as usize];
             let levels = &self.levels[feature.start as usize..feature.end as usize];
-            let above = if value.is_nan() {
+            *below = if value.is_nan() {
                 levels.len()
             } else {
                 levels.partition_point(|&threshold| threshold < value)
-            };
-            set_bits(
-                &mut scratch.above,
-                feature.start as usize,
-                feature.start as usize + above,
-            );
+            } as i64;
         }
-        let votes = self.walk(&scratch.looked_at, &scratch.above);
+        let votes = self.walk(&scratch.looked_at, &scratch.levels_below);
         for &column in indices {
             scratch.row[column as usize] = 0.0;
         }
@@ -343,25 +376,43 @@ impl SkipWalkForest {
                 .last()
                 .map_or(start, |&(_, end)| end as usize)
         };
-        for &split in &self.word_splits[start..end] {
-            if let Some(word) = marked.get_mut(split as usize / 64) {
-                *word |= 1 << (split % 64);
+        let splits = &self.word_splits[start..end];
+        if marked.len() != self.stop.len() {
+            for &split in splits {
+                if let Some(word) = marked.get_mut(split as usize / 64) {
+                    *word |= 1 << (split % 64);
+                }
             }
+            return;
+        }
+        let marked = marked.as_mut_ptr();
+        for &split in splits {
+            // SAFETY: every word split is a position (`new`), below `positions.len() <= 64 * stop.len()`, and
+            // `marked` has `stop.len()` words (checked above).
+            unsafe { *marked.add(split as usize / 64) |= 1 << (split % 64) };
         }
     }
 
-    /// Stress votes of all trees, walked [`LANES`] at a time in lockstep.
-    fn walk(&self, looked_at: &[u64], above: &[u64]) -> u32 {
+    /// Stress votes of all trees: with AVX-512 when the CPU has it, else [`LANES`] at a time in lockstep.
+    fn walk(&self, looked_at: &[u64], levels_below: &[i64]) -> u32 {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(votes) = avx512::walk(self, looked_at, levels_below) {
+            return votes;
+        }
+        self.walk_scalar(looked_at, levels_below)
+    }
+
+    fn walk_scalar(&self, looked_at: &[u64], levels_below: &[i64]) -> u32 {
         let mut votes = self.constant_stress_votes;
         for roots in self.roots.chunks(LANES) {
-            votes += self.walk_lanes(roots, looked_at, above);
+            votes += self.walk_lanes(roots, looked_at, levels_below);
         }
         votes
     }
 
     /// Stress votes of the trees rooted at `roots` (at most [`LANES`]). A lane that reaches its leaf parks there
     /// (it keeps stepping a dummy leaf, its result thrown away) so that a sweep has no branch per lane.
-    fn walk_lanes(&self, roots: &[u32], looked_at: &[u64], above: &[u64]) -> u32 {
+    fn walk_lanes(&self, roots: &[u32], looked_at: &[u64], levels_below: &[i64]) -> u32 {
         let mut lanes = [LEAF; LANES];
         for (lane, &root) in lanes.iter_mut().zip(roots) {
             *lane = root;
@@ -370,7 +421,11 @@ impl SkipWalkForest {
             let mut walking = 0;
             for lane in lanes.iter_mut() {
                 let parked = *lane & LEAF != 0;
-                let next = self.step(if parked { self.parked } else { *lane }, looked_at, above);
+                let next = self.step(
+                    if parked { self.parked } else { *lane },
+                    looked_at,
+                    levels_below,
+                );
                 *lane = if parked { *lane } else { next };
                 walking |= !*lane & LEAF;
             }
@@ -388,19 +443,17 @@ impl SkipWalkForest {
     /// [`LEAF`] with the vote. Always moves forward, so a walk ends. Out-of-range indices cannot happen for an
     /// index built by [`new`](Self::new); such a walk ends with "no stress" instead of panicking.
     #[inline]
-    fn step(&self, at: u32, looked_at: &[u64], above: &[u64]) -> u32 {
+    fn step(&self, at: u32, looked_at: &[u64], levels_below: &[i64]) -> u32 {
         let Some(at) = next_set_bit(looked_at, at as usize) else {
             return LEAF;
         };
         let Some(&Position { gt, test }) = self.positions.get(at) else {
             return LEAF;
         };
-        // Word splits and leaves always go to `>`; a dense split where its level bit says (level 0 otherwise).
-        let level = (test & LEVEL_MASK) as usize;
-        let above = above
-            .get(level / 64)
-            .map_or(0, |w| (w >> (level % 64)) as u32 & 1);
-        let right = (!test >> 31) | above;
+        // Word splits and leaves always go to `>`; a dense split when the post's value is above its level.
+        let slot = ((test >> SLOT_SHIFT) & SLOT_MASK) as usize;
+        let below = levels_below.get(slot).copied().unwrap_or(0);
+        let right = (!test >> 31) | u32::from(i64::from(test & LEVEL_MASK) < below);
         let take_gt = 0u32.wrapping_sub(right);
         (gt & take_gt) | ((at as u32 + 1) & !take_gt)
     }
@@ -418,24 +471,6 @@ fn next_set_bit(bits: &[u64], from: usize) -> Option<usize> {
     Some(word * 64 + found.trailing_zeros() as usize)
 }
 
-/// Sets bits `start..end`.
-fn set_bits(bits: &mut [u64], start: usize, end: usize) {
-    let mut at = start;
-    while at < end {
-        let within = at % 64;
-        let take = (64 - within).min(end - at);
-        let mask = if take == 64 {
-            u64::MAX
-        } else {
-            ((1u64 << take) - 1) << within
-        };
-        if let Some(word) = bits.get_mut(at / 64) {
-            *word |= mask;
-        }
-        at += take;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -451,11 +486,11 @@ mod tests {
     }
 
     const WORDS: usize = 40;
-    const NUMERIC: usize = 3;
 
-    /// Sparse word counts (features 0..40) and standardised numeric columns (40..43), labels from both.
-    fn sparse_data(n: usize, rng: &mut Rng) -> (DenseColumns, Vec<u8>) {
-        let width = WORDS + NUMERIC;
+    /// Sparse word counts (features 0..40) and `numeric` standardised numeric columns after them, labels from
+    /// both.
+    fn sparse_data(n: usize, numeric: usize, rng: &mut Rng) -> (DenseColumns, Vec<u8>) {
+        let width = WORDS + numeric;
         let mut values = vec![0f32; n * width];
         let mut labels = Vec::with_capacity(n);
         for row in 0..n {
@@ -467,10 +502,10 @@ mod tests {
                     score += if word % 3 == 0 { count } else { -0.3 * count };
                 }
             }
-            for j in 0..NUMERIC {
+            for j in 0..numeric {
                 let v = rng.next() * 4.0 - 2.0;
                 values[(WORDS + j) * n + row] = v;
-                score += v * (j as f32 - 1.0);
+                score += v * ((j % 3) as f32 - 1.0);
             }
             labels.push(u8::from(score + rng.next() - 0.5 > 0.0));
         }
@@ -485,10 +520,14 @@ mod tests {
     }
 
     fn forest(seed: u64) -> Forest {
+        forest_of(seed, 25, 3)
+    }
+
+    fn forest_of(seed: u64, n_trees: u16, numeric: usize) -> Forest {
         let mut rng = Rng(seed);
-        let (x, labels) = sparse_data(400, &mut rng);
+        let (x, labels) = sparse_data(400, numeric, &mut rng);
         let params = ForestParams {
-            n_trees: 25,
+            n_trees,
             max_depth: None,
             min_samples_split: 2,
             min_samples_leaf: 1,
@@ -542,6 +581,42 @@ mod tests {
                     forest.probability_sparse(&indices, &values, &mut dense_scratch),
                     "seed {seed} row {indices:?} {values:?}"
                 );
+            }
+        }
+    }
+
+    /// The AVX-512 walk (where this CPU has it) and the scalar walk give the dense walk's answers: forests with
+    /// fewer trees than one vector's lanes and with more, with dense features in a register (3) and gathered (12).
+    #[test]
+    fn both_walks_equal_the_dense_walk() {
+        let mut rng = Rng(7);
+        for (seed, n_trees, numeric) in [(11, 1, 3), (12, 3, 3), (13, 40, 3), (14, 30, 12)] {
+            let forest = forest_of(seed, n_trees, numeric);
+            let index = SkipWalkForest::new(&forest).unwrap();
+            assert_eq!(
+                index.dense.len(),
+                numeric,
+                "every numeric column is split on"
+            );
+            #[cfg(target_arch = "x86_64")]
+            assert_eq!(index.use_avx512, avx512::available());
+            let scalar = SkipWalkForest {
+                use_avx512: false,
+                ..index.clone()
+            };
+            let (mut scratch, mut dense_scratch) = (SkipWalkScratch::default(), Vec::new());
+            for _ in 0..1_000 {
+                let (indices, values) = random_row(&mut rng, forest.width());
+                let expected = forest.probability_sparse(&indices, &values, &mut dense_scratch);
+                assert!(expected.is_some());
+                for walker in [&index, &scalar] {
+                    assert_eq!(
+                        walker.probability(&indices, &values, &mut scratch),
+                        expected,
+                        "seed {seed} avx512 {} row {indices:?} {values:?}",
+                        walker.use_avx512
+                    );
+                }
             }
         }
     }
