@@ -21,7 +21,7 @@ use std::arch::x86_64::{
 };
 
 /// Independent vectors of 8 walks stepped in turn, so that one's gathers wait while the other computes.
-const VECTORS: usize = 3;
+const VECTORS: usize = 4;
 /// Lanes per vector.
 pub(super) const LANES: usize = 8;
 
