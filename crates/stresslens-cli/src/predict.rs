@@ -42,7 +42,7 @@ pub fn run(args: PredictArgs) -> Result<Outcome> {
         Box::new(std::io::stdin().lock())
     } else {
         let file = std::fs::File::open(&args.input)
-            .with_context(|| format!("cannot read {}", args.input))?;
+            .with_context(|| format!("{}: cannot read", args.input))?;
         Box::new(std::io::BufReader::new(file))
     };
     let stdout = std::io::stdout();
@@ -81,7 +81,7 @@ fn predict_lines(
         line.clear();
         let read = reader
             .read_until(b'\n', &mut line)
-            .with_context(|| format!("cannot read {input_name}"))?;
+            .with_context(|| format!("{input_name}: cannot read"))?;
         if read == 0 {
             break;
         }

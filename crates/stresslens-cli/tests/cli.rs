@@ -330,6 +330,24 @@ fn damaged_models_fail_with_one_line_naming_the_file_and_the_problem() {
     assert_fails_with(&output, &["/nonexistent/m.bin", "cannot read"]);
 }
 
+/// A missing input file is named the way a missing model or data file is: `<path>: cannot read: <why>`.
+#[test]
+fn predict_names_a_missing_input_like_a_missing_model() {
+    let output = stresslens(&[
+        "predict",
+        "--model",
+        model().to_str().unwrap(),
+        "--input",
+        "/nonexistent/posts.jsonl",
+    ]);
+    assert_fails_with(&output, &[]);
+    assert_eq!(
+        stderr(&output).trim_end(),
+        "stresslens: error: /nonexistent/posts.jsonl: cannot read: No such file or directory (os error 2)"
+    );
+    assert_eq!(stdout(&output), "");
+}
+
 #[test]
 fn usage_errors_exit_two() {
     for args in [
