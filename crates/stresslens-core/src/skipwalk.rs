@@ -48,7 +48,7 @@ const LEVEL_MASK: u32 = (1 << SLOT_SHIFT) - 1;
 const MAX_POSITIONS: usize = 1 << 30;
 
 /// A split or a `<=` leaf, 8 bytes. A walk needs no feature or threshold here: a word split it stops at is marked
-/// (it goes to `>`), a dense split's level bit gives the answer, and a leaf is encoded as a split that always goes
+/// (it goes to `>`), a dense split's level gives the answer, and a leaf is encoded as a split that always goes
 /// to `>`, into [`LEAF`] with its vote.
 #[derive(Debug, Clone, Copy)]
 #[repr(C)] // the AVX-512 walk loads it as one little-endian u64
@@ -240,7 +240,7 @@ impl SkipWalkForest {
         {
             let padding = [i64::from(index.parked); avx512::LANES];
             index.lane_roots.extend_from_slice(&padding);
-            index.use_avx512 = avx512::available();
+            index.use_avx512 = avx512::available() && avx512::fits_index(&index);
         }
         Ok(index)
     }

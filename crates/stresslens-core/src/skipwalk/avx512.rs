@@ -32,32 +32,36 @@ pub(super) fn available() -> bool {
         && std::arch::is_x86_feature_detected!("popcnt")
 }
 
-/// Stress votes of all trees, or `None` when the buffers do not fit the index (never, for buffers made by
-/// [`SkipWalkForest::probability`]).
-pub(super) fn walk(index: &SkipWalkForest, looked_at: &[u64], levels_below: &[i64]) -> Option<u32> {
-    // What the gathers below rely on, besides what `SkipWalkForest::new` guarantees of its own vectors: every
-    // position a walk can reach is at most `parked`, and `parked`'s bit is set in `looked_at`, so a bit scan from
-    // any of them ends at or before `parked`; the word after the one holding `parked` exists (the padding word).
+/// What the gathers of [`walk_lanes`] rely on in the index itself (checked once, when it is built): `parked` is a
+/// position and its bit is set in `stop`, so a bit scan from any position ends at or before it; the word after the
+/// one holding `parked` exists (the padding word); `lane_roots` has the 8 entries of padding.
+pub(super) fn fits_index(index: &SkipWalkForest) -> bool {
     let parked = index.parked as usize;
+    parked < index.positions.len()
+        && parked / 64 + 1 < index.stop.len()
+        && index.stop[parked / 64] & (1 << (parked % 64)) != 0
+        && index.lane_roots.len() == index.roots.len() + LANES
+}
+
+/// Stress votes of all trees, or `None` when this index does not walk with AVX-512 or the buffers do not fit it
+/// (never, for buffers made by [`SkipWalkForest::probability`]).
+pub(super) fn walk(index: &SkipWalkForest, looked_at: &[u64], levels_below: &[i64]) -> Option<u32> {
+    // `looked_at` is `stop` with marks added, so it keeps `parked`'s bit; only the lengths can differ.
     let fits = index.use_avx512
         && looked_at.len() == index.stop.len()
-        && parked / 64 + 1 < looked_at.len()
-        && looked_at[parked / 64] & (1 << (parked % 64)) != 0
-        && parked < index.positions.len()
-        && levels_below.len() >= index.dense.len().max(MIN_SLOTS)
-        && index.lane_roots.len() == index.roots.len() + LANES;
+        && levels_below.len() >= index.dense.len().max(MIN_SLOTS);
     if !fits {
         return None;
     }
-    // SAFETY: the CPU has AVX-512F and CD (`use_avx512` is only set after `available()`), and the bounds above
-    // hold (see `walk_lanes`).
+    // SAFETY: the CPU has AVX-512F, CD and POPCNT and the index fits (`use_avx512` is only set after `available()`
+    // and `fits_index`), and the buffers' lengths hold (see `walk_lanes`).
     Some(unsafe { walk_lanes(index, looked_at, levels_below) })
 }
 
 /// The steps of [`SkipWalkForest::step`] on 8 lanes at once. Every gather's index is in bounds:
 /// - `looked_at[word]` and `looked_at[word + 1]`: `word <= parked / 64` because a walk's position is at most
 ///   `parked`, whose bit is set, and the scan for the first set bit stops there; `parked / 64 + 1` is the padding
-///   word (checked by [`walk`]);
+///   word (checked by [`fits_index`]);
 /// - `positions[p]`: `p` is that first set bit, so `p <= parked < positions.len()`;
 /// - `levels_below[slot]`: a dense split's slot is below `dense.len()` (built so by `index_dense_levels`), any
 ///   other position's slot is 0, and `levels_below` has an entry per slot and at least 8;
